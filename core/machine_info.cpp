@@ -1,0 +1,82 @@
+#include "core/machine_info.h"
+
+#include <link.h>
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <c10/core/InferenceMode.h>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+#include <torch/cuda.h>
+#include <torch/version.h>
+
+#include "absl/strings/match.h"
+
+namespace terse {
+namespace {
+
+// dl_iterate_phdr callback: keeps the first loaded library whose file name mentions BLAS.
+int find_blas(struct dl_phdr_info* info, size_t /*size*/, void* data) {
+  const std::string name = info->dlpi_name ? info->dlpi_name : "";
+  const std::string file = std::filesystem::path(name).filename().string();
+  if (absl::StrContains(file, "blas") || absl::StrContains(file, "mkl_rt") ||
+      absl::StrContains(file, "blis")) {
+    std::error_code ec;
+    const auto resolved = std::filesystem::canonical(name, ec);
+    *static_cast<std::string*>(data) = ec ? name : resolved.string();
+    return 1;
+  }
+  return 0;
+}
+
+std::string blas_kind(const std::string& path) {
+  if (path.empty()) return "built in";
+  if (absl::StrContains(path, "openblas")) return "OpenBLAS";
+  if (absl::StrContains(path, "blis")) return "BLIS";
+  if (absl::StrContains(path, "mkl")) return "MKL";
+  if (absl::StrContains(path, "/blas/") || absl::StrContains(path, "libblas.so")) {
+    return "reference BLAS";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+MachineInfo read_machine_info() {
+  MachineInfo info;
+  info.torch_version = TORCH_VERSION;
+#ifdef TERSE_WITH_CUDA
+  info.torch_has_cuda = true;
+#else
+  info.torch_has_cuda = false;
+#endif
+  info.cuda_devices = static_cast<int64_t>(torch::cuda::device_count());
+  dl_iterate_phdr(find_blas, &info.blas_path);
+  info.blas_kind = blas_kind(info.blas_path);
+  info.threads = at::get_num_threads();
+  info.cores = std::thread::hardware_concurrency();
+  return info;
+}
+
+void set_torch_threads(int64_t threads) { at::set_num_threads(static_cast<int>(threads)); }
+
+double measure_matmul_gflops(MatmulDType dtype, int64_t n, double seconds) {
+  c10::InferenceMode inference;
+  const auto scalar = dtype == MatmulDType::kBFloat16 ? at::kBFloat16 : at::kFloat;
+  const at::Tensor a = at::randn({n, n}).to(scalar);  // [n, n]
+  const at::Tensor b = at::randn({n, n}).to(scalar);  // [n, n]
+  at::Tensor c = at::matmul(a, b);                    // warm-up: allocations, kernel choice
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  int64_t products = 0;
+  double elapsed = 0;
+  do {
+    c = at::matmul(a, b);
+    ++products;
+    elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  } while (elapsed < seconds);
+  return 2.0 * n * n * n * products / elapsed / 1e9;
+}
+
+}  // namespace terse

@@ -1,0 +1,33 @@
+// Settings of the run as a whole: where it writes, its seed, how it resumes, and the runtime
+// (threads, device) it uses.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "core/config_visitor.h"
+
+namespace terse {
+
+struct RunConfig {
+  std::string name = "run";  // run directory name, created under `dir`
+  std::string dir = "runs";  // folder that holds run directories
+  int64_t seed = 0;          // seeds every random stream of the run
+  bool resume = false;       // continue the run in an existing run directory
+  bool overwrite = false;    // delete an existing run directory and start afresh
+
+  void visit(ConfigVisitor& v);
+  absl::Status validate() const;
+};
+
+enum class Device { kAuto, kCpu, kCuda };
+
+struct RuntimeConfig {
+  int64_t threads = 1;            // intra-op threads per process (LibTorch defaults to 1 here)
+  Device device = Device::kAuto;  // auto: CUDA when LibTorch has it and a GPU is present
+
+  void visit(ConfigVisitor& v);
+};
+
+}  // namespace terse

@@ -1,0 +1,54 @@
+#include "core/run_dir.h"
+
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "core/status.h"
+
+namespace terse {
+
+namespace fs = std::filesystem;
+
+absl::Status write_file_atomically(const fs::path& path, absl::string_view contents) {
+  const fs::path temporary = path.string() + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
+    out.flush();
+    if (!out) {
+      return absl::InternalError(absl::StrCat("could not write `", temporary.string(), "`"));
+    }
+  }
+  std::error_code ec;
+  fs::rename(temporary, path, ec);
+  if (ec) {
+    return absl::InternalError(
+        absl::StrCat("could not rename `", temporary.string(), "`: ", ec.message()));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<fs::path> prepare_run_directory(const RunConfig& run,
+                                               absl::string_view resolved_yaml) {
+  const fs::path path = fs::path(run.dir) / run.name;
+  std::error_code ec;
+  const bool exists = fs::exists(path, ec);
+  const bool occupied = exists && !(fs::is_directory(path, ec) && fs::is_empty(path, ec));
+  if (occupied && run.resume) return path;
+  if (occupied && !run.overwrite) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "run directory `", path.string(),
+        "` already exists: add run.resume=true to continue it, run.overwrite=true to replace "
+        "it, or choose another run.name"));
+  }
+  if (exists) fs::remove_all(path, ec);
+  if (!ec) fs::create_directories(path, ec);
+  if (ec) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create run directory `", path.string(), "`: ", ec.message()));
+  }
+  TERSE_RETURN_IF_ERROR(write_file_atomically(path / kRunConfigFile, resolved_yaml));
+  return path;
+}
+
+}  // namespace terse

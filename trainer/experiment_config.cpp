@@ -1,0 +1,23 @@
+#include "trainer/experiment_config.h"
+
+#include "core/status.h"
+
+namespace terse {
+
+void ExperimentConfig::visit(ConfigVisitor& v) {
+  v.section("run", run, "Where the run writes, its seed, and how it resumes.");
+  v.section("runtime", runtime, "Threads and device.");
+  v.section("model", model, "The policy network.");
+  v.section("rollout", rollout, "Sampling of completions.");
+  v.section("reward", reward, "Accuracy and length terms of the reward.");
+  v.section("trainer", trainer, "Optimisation.");
+}
+
+absl::Status ExperimentConfig::validate() const {
+  TERSE_RETURN_IF_ERROR(run.validate());
+  TERSE_RETURN_IF_ERROR(model.validate());
+  TERSE_RETURN_IF_ERROR(trainer.validate());
+  return absl::OkStatus();
+}
+
+}  // namespace terse
