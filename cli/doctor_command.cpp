@@ -24,7 +24,7 @@ class DoctorCommand : public Command {
         ->check(CLI::Range(1, 1024));
     app.add_option("--seconds", seconds_, "Seconds spent on each matmul measurement.")
         ->check(CLI::Range(0.01, 60.0));
-    app.add_flag("--strict", strict_, "Exit with code 1 when any check warns.");
+    app.add_flag("--strict", strict_, "Exit with code 2 when any check warns.");
   }
 
   absl::Status run() override {

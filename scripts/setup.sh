@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Sets terse up on Debian 12: installs the Debian packages it needs, then configures and builds
+# it in ./build. Safe to run again: installed packages are skipped and the build is incremental.
+#   scripts/setup.sh                      # Release build in ./build
+#   BUILD_DIR=build-debug CMAKE_BUILD_TYPE=Debug scripts/setup.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  cmake g++ make ccache clang-format pkg-config
+  libtorch-dev          # LibTorch 1.13 (CPU, c10d + Gloo)
+  libopenblas0-openmp   # without it libtorch's fp32 matmul runs on the reference BLAS (~25x slower)
+  libyaml-cpp-dev libabsl-dev nlohmann-json3-dev libcli11-dev libpcre2-dev libxxhash-dev
+  catch2                # Catch2 v2, for the tests
+  python3-torch         # independent PyTorch references used by tests and benchmarks
+)
+
+missing=()
+for package in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+build_dir="${BUILD_DIR:-build}"
+export CCACHE_BASEDIR="$PWD"
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-Release}" > /dev/null
+cmake --build "$build_dir" -j"$(nproc)"
+echo "setup: built $build_dir/terse"

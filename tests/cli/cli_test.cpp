@@ -1,0 +1,171 @@
+// Runs the `terse` binary as a user would: help, exit codes, config errors, doctor.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "tests/test_util.h"
+
+namespace terse {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::read_file;
+using testing::run_command;
+using testing::TempDir;
+using testing::terse_command;
+using testing::write_file;
+
+const fs::path kSourceDir = TERSE_SOURCE_DIR;
+
+// The command names listed under "Subcommands:" in `terse --help`.
+std::vector<std::string> listed_commands(const std::string& help) {
+  std::vector<std::string> names;
+  bool in_list = false;
+  for (const absl::string_view line : absl::StrSplit(help, '\n')) {
+    if (absl::StartsWith(line, "Subcommands:")) {
+      in_list = true;
+    } else if (in_list && absl::StartsWith(line, "  ")) {
+      const absl::string_view stripped = absl::StripLeadingAsciiWhitespace(line);
+      names.emplace_back(stripped.substr(0, stripped.find(' ')));
+    } else if (in_list && !line.empty()) {
+      in_list = false;
+    }
+  }
+  return names;
+}
+
+TEST_CASE("terse --help lists the commands, and each has its own --help", "[cli]") {
+  const auto help = run_command(terse_command("--help"));
+  REQUIRE(help.exit_code == 0);
+  const std::vector<std::string> names = listed_commands(help.out);
+  CHECK_THAT(help.out, Catch::Contains("doctor"));
+  CHECK_THAT(help.out, Catch::Contains("config"));
+  REQUIRE(names.size() >= 2);
+  for (const std::string& name : names) {
+    INFO(name);
+    const auto command_help = run_command(terse_command(name + " --help"));
+    CHECK(command_help.exit_code == 0);
+    CHECK_THAT(command_help.out, Catch::Contains("Usage:"));
+  }
+}
+
+TEST_CASE("usage errors exit with 2 and one line on stderr", "[cli]") {
+  for (const std::string args :
+       {"", "nosuchcommand", "doctor --threads 0", "config", "doctor --no-such-flag"}) {
+    INFO(args);
+    const auto result = run_command(terse_command(args));
+    CHECK(result.exit_code == 2);
+    CHECK_FALSE(result.err.empty());
+  }
+}
+
+TEST_CASE("config show prints the resolved config, which reads back identically", "[cli]") {
+  TempDir dir;
+  const auto shown =
+      run_command(terse_command("config show trainer.lr=3e-4 'rollout.group_size=4'"));
+  REQUIRE(shown.exit_code == 0);
+  CHECK_THAT(shown.out, Catch::Contains("  lr: 3e-04\n"));
+  CHECK_THAT(shown.out, Catch::Contains("  group_size: 4\n"));
+  write_file(dir / "resolved.yaml", shown.out);
+  const auto again =
+      run_command(terse_command("config show '" + (dir / "resolved.yaml").string() + "'"));
+  REQUIRE(again.exit_code == 0);
+  CHECK(again.out == shown.out);
+}
+
+TEST_CASE("config keys documents every key", "[cli]") {
+  const auto keys = run_command(terse_command("config keys"));
+  REQUIRE(keys.exit_code == 0);
+  CHECK_THAT(keys.out, Catch::Contains("trainer.lr  (a number, > 0; default 1e-05)"));
+  CHECK_THAT(keys.out, Catch::Contains("rollout.group_size  (an integer, >= 2; default 8)"));
+  const auto only_run = run_command(terse_command("config keys run"));
+  REQUIRE(only_run.exit_code == 0);
+  CHECK_THAT(only_run.out, Catch::Contains("run.seed"));
+  CHECK_THAT(only_run.out, !Catch::Contains("trainer.lr"));
+}
+
+TEST_CASE("every file in configs/ parses", "[cli][configs]") {
+  int files = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(kSourceDir / "configs")) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++files;
+    INFO(entry.path());
+    const auto result = run_command(terse_command("config show '" + entry.path().string() + "'"));
+    CHECK(result.exit_code == 0);
+    CHECK(result.err.empty());
+    // Every preset says how to run it on its first line.
+    CHECK_THAT(read_file(entry.path()), Catch::StartsWith("# Run: terse "));
+  }
+  CHECK(files >= 1);
+}
+
+TEST_CASE("configs/default.yaml is the documented default config", "[cli][configs]") {
+  const std::string file = read_file(kSourceDir / "configs/default.yaml");
+  const size_t body = file.find("\n\n");
+  REQUIRE(body != std::string::npos);
+  const auto generated = run_command(terse_command("config show --docs"));
+  REQUIRE(generated.exit_code == 0);
+  // Regenerate with: terse config show --docs (below the header comment).
+  CHECK(file.substr(body + 2) == generated.out);
+}
+
+TEST_CASE("each bad config exits with 2 and names what is wrong", "[cli][configs]") {
+  int cases = 0;
+  for (const auto& entry : fs::directory_iterator(kSourceDir / "tests/data/bad_configs")) {
+    ++cases;
+    const std::string text = read_file(entry.path());
+    const std::string prefix = "# expect: ";
+    REQUIRE(absl::StartsWith(text, prefix));
+    const std::string expected = text.substr(prefix.size(), text.find('\n') - prefix.size());
+    INFO(entry.path().filename().string() << " should say: " << expected);
+    const auto result = run_command(terse_command("config show '" + entry.path().string() + "'"));
+    CHECK(result.exit_code == 2);
+    CHECK_THAT(result.err, Catch::Contains(expected));
+    CHECK(result.out.empty());  // no partial config printed as if it were good
+  }
+  CHECK(cases >= 15);
+}
+
+TEST_CASE("bad overrides exit with 2 and name the key path", "[cli]") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"trainer.lr", "`trainer.lr` is neither a config file"},
+      {"=3", "has no key path before `=`"},
+      {"nosuch.key=1", "unknown key `nosuch`; did you mean"},
+      {"trainer.lrr=1", "unknown key `trainer.lrr`; did you mean `trainer.lr`?"},
+      {"trainer.lr=-1", "`trainer.lr` = -1 is out of range: it must be > 0"},
+      {"rollout.group_size=1", "`rollout.group_size` = 1 is out of range: it must be >= 2"},
+      {"trainer.steps=many", "`trainer.steps`: expected an integer, got `many`"},
+      {"no_such.yaml", "config file `no_such.yaml` does not exist"},
+  };
+  for (const auto& [args, expected] : cases) {
+    INFO(args);
+    const auto result = run_command(terse_command("config show '" + args + "'"));
+    CHECK(result.exit_code == 2);
+    CHECK_THAT(result.err, Catch::Contains(expected));
+  }
+}
+
+TEST_CASE("several errors print the first line and a hint, --verbose prints all", "[cli]") {
+  const auto terse = run_command(terse_command("config show nosuch=1 trainer.lr=x"));
+  CHECK(terse.exit_code == 2);
+  CHECK_THAT(terse.err, Catch::Contains("rerun with --verbose"));
+  const auto verbose = run_command(terse_command("config show nosuch=1 trainer.lr=x --verbose"));
+  CHECK(verbose.exit_code == 2);
+  CHECK_THAT(verbose.err, Catch::Contains("`trainer.lr`: expected a number"));
+}
+
+TEST_CASE("doctor reports the build and a matmul measurement", "[cli][doctor]") {
+  const auto result = run_command(terse_command("doctor --strict --seconds 0.05"));
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.out, Catch::Contains("LibTorch:"));
+  CHECK_THAT(result.out, Catch::Contains("BLAS:"));
+  CHECK_THAT(result.out, Catch::Contains("GFLOP/s"));
+  CHECK_THAT(result.out, !Catch::Contains("reference BLAS"));
+}
+
+}  // namespace
+}  // namespace terse
