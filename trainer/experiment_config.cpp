@@ -1,5 +1,6 @@
 #include "trainer/experiment_config.h"
 
+#include "absl/strings/str_cat.h"
 #include "core/status.h"
 
 namespace terse {
@@ -17,6 +18,12 @@ absl::Status ExperimentConfig::validate() const {
   TERSE_RETURN_IF_ERROR(run.validate());
   TERSE_RETURN_IF_ERROR(model.validate());
   TERSE_RETURN_IF_ERROR(trainer.validate());
+  if (trainer.filter.gfpo_keep >= rollout.group_size) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("`trainer.filter.gfpo_keep` = ", trainer.filter.gfpo_keep,
+                     " must be below `rollout.group_size` = ", rollout.group_size,
+                     ": GFPO samples more than it keeps"));
+  }
   return absl::OkStatus();
 }
 

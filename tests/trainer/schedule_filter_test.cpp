@@ -1,0 +1,66 @@
+// Learning-rate schedules and the sample filters (DAPO dynamic sampling, GFPO) by hand.
+#include <catch2/catch.hpp>
+
+#include "trainer/group_filter.h"
+#include "trainer/lr_schedule.h"
+
+namespace terse {
+namespace {
+
+
+TEST_CASE("warm-up then constant, linear and cosine decay", "[lr_schedule]") {
+  LrScheduleSpec spec;
+  spec.warmup_steps = 4;
+  spec.total_steps = 14;
+  spec.min_ratio = 0.1;
+  for (const LrSchedule kind : {LrSchedule::kConstant, LrSchedule::kLinear, LrSchedule::kCosine}) {
+    spec.kind = kind;
+    CHECK(lr_multiplier(0, spec) == Approx(0.25));  // (0 + 1) / 4
+    CHECK(lr_multiplier(2, spec) == Approx(0.75));
+    CHECK(lr_multiplier(4, spec) == Approx(1.0));  // decay starts at progress 0
+  }
+  // Step 9: progress (9 - 4) / (14 - 4) = 0.5.
+  spec.kind = LrSchedule::kConstant;
+  CHECK(lr_multiplier(9, spec) == Approx(1.0));
+  spec.kind = LrSchedule::kLinear;
+  CHECK(lr_multiplier(9, spec) == Approx(0.55));  // 1 - 0.9 * 0.5
+  CHECK(lr_multiplier(14, spec) == Approx(0.1));
+  CHECK(lr_multiplier(20, spec) == Approx(0.1));  // clamped past the end
+  spec.kind = LrSchedule::kCosine;
+  CHECK(lr_multiplier(9, spec) == Approx(0.55));  // 0.1 + 0.9 * (1 + cos(pi / 2)) / 2
+  CHECK(lr_multiplier(6, spec) == Approx(0.1 + 0.9 * (1 + std::cos(M_PI * 0.2)) / 2));
+  CHECK(lr_multiplier(14, spec) == Approx(0.1));
+}
+
+TEST_CASE("no warm-up starts at the peak", "[lr_schedule]") {
+  LrScheduleSpec spec;
+  spec.total_steps = 10;
+  spec.kind = LrSchedule::kLinear;
+  CHECK(lr_multiplier(0, spec) == Approx(1.0));
+  CHECK(lr_multiplier(5, spec) == Approx(0.5));  // min_ratio 0: 1 - 0.5
+}
+
+TEST_CASE("dynamic sampling drops groups with all-equal rewards", "[group_filter]") {
+  // Group 0: rewards 1, 1 (all correct) -> dropped.  Group 1: 0, 1 -> kept.
+  // Group 2: 0, 0, 0 -> dropped.  Group 3: a single sample -> dropped (nothing to compare).
+  const std::vector<SampleScore> samples = {{0, 1.0, 10}, {1, 0.0, 12}, {0, 1.0, 9}, {2, 0.0, 5},
+                                            {1, 1.0, 4},  {2, 0.0, 6},  {2, 0.0, 7}, {3, 0.5, 3}};
+  CHECK(keep_informative_groups(samples) ==
+        std::vector<bool>{false, true, false, false, true, false, false, false});
+}
+
+TEST_CASE("GFPO keeps the k shortest, or the best reward per token", "[group_filter]") {
+  // Group 5 is samples 0, 1, 3, 4: lengths 30, 10, 20, 10 with rewards 1, 0, 1, 1.
+  //   shortest 2: the two of length 10, samples 1 and 4.
+  //   reward/token: 1/30, 0, 1/20, 1/10 -> samples 4 (0.1) and 3 (0.05).
+  // Group 6 is samples 2 and 5: k = 2 keeps both.
+  const std::vector<SampleScore> samples = {{5, 1.0, 30}, {5, 0.0, 10}, {6, 0.0, 50},
+                                            {5, 1.0, 20}, {5, 1.0, 10}, {6, 1.0, 40}};
+  CHECK(gfpo_keep(samples, 2, GfpoMetric::kShortest) ==
+        std::vector<bool>{false, true, true, false, true, true});
+  CHECK(gfpo_keep(samples, 2, GfpoMetric::kRewardPerToken) ==
+        std::vector<bool>{false, false, true, true, true, true});
+}
+
+}  // namespace
+}  // namespace terse

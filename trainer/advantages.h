@@ -1,0 +1,43 @@
+// Advantage estimation: group-relative (GRPO family) and GAE (PPO). Pure functions.
+//
+// Shapes: N samples, T completion tokens.
+#pragma once
+
+#include <cstdint>
+#include <torch/types.h>
+#include <vector>
+
+namespace terse {
+
+// How group-relative advantages are scaled after the group mean is subtracted.
+enum class AdvantageScale {
+  kStd,   // divide by the group's standard deviation (GRPO; Shao et al. 2024, §4.1.2)
+  kNone,  // keep the raw difference (Dr. GRPO; Liu et al. 2025, "Understanding R1-Zero-Like
+          // Training", §3.1: the std division biases updates toward easy and hard prompts)
+};
+
+// A_i = (r_i - mean_g(r)) / (std_g(r) + eps) for sample i of group g, or r_i - mean_g(r) with
+// kNone. The std is the unbiased (n - 1) sample std; a group of one sample gets advantage 0.
+// `rewards` [N] (float), `group_ids` [N] (any integers; equal ids form a group). Returns [N]
+// float32 on the rewards' device.
+torch::Tensor group_advantages(const torch::Tensor& rewards, const torch::Tensor& group_ids,
+                               AdvantageScale scale, double eps = 1e-6);
+
+// Generalised advantage estimation (Schulman et al. 2016, eq. 16): with
+// delta_t = r_t + gamma * V_{t+1} - V_t (V past the last valid token is 0),
+// A_t = delta_t + gamma * lambda * A_{t+1}; returns R_t = A_t + V_t alongside.
+struct GaeResult {
+  torch::Tensor advantages;  // [N, T], 0 where mask is 0
+  torch::Tensor returns;     // [N, T], 0 where mask is 0
+};
+
+// `rewards`, `values`, `mask` are [N, T]; mask marks each row's valid tokens as one contiguous
+// prefix (right padding).
+GaeResult gae(const torch::Tensor& rewards, const torch::Tensor& values, const torch::Tensor& mask,
+              double gamma, double lambda);
+
+// (x - mean) / sqrt(var + eps) with mean and (population) variance over the entries where mask
+// is 1; masked-out entries become 0. PPO's advantage whitening. `x`, `mask` [N, T].
+torch::Tensor masked_whiten(const torch::Tensor& x, const torch::Tensor& mask, double eps = 1e-8);
+
+}  // namespace terse
