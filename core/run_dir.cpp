@@ -1,32 +1,12 @@
 #include "core/run_dir.h"
 
-#include <fstream>
-
 #include "absl/strings/str_cat.h"
+#include "core/file_util.h"
 #include "core/status.h"
 
 namespace terse {
 
 namespace fs = std::filesystem;
-
-absl::Status write_file_atomically(const fs::path& path, absl::string_view contents) {
-  const fs::path temporary = path.string() + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
-    out.flush();
-    if (!out) {
-      return absl::InternalError(absl::StrCat("could not write `", temporary.string(), "`"));
-    }
-  }
-  std::error_code ec;
-  fs::rename(temporary, path, ec);
-  if (ec) {
-    return absl::InternalError(
-        absl::StrCat("could not rename `", temporary.string(), "`: ", ec.message()));
-  }
-  return absl::OkStatus();
-}
 
 absl::StatusOr<fs::path> prepare_run_directory(const RunConfig& run,
                                                absl::string_view resolved_yaml) {

@@ -19,8 +19,4 @@ inline constexpr char kRunConfigFile[] = "config.yaml";
 absl::StatusOr<std::filesystem::path> prepare_run_directory(const RunConfig& run,
                                                             absl::string_view resolved_yaml);
 
-// Writes `contents` to `path` through a temporary file and a rename, so readers never see a
-// half-written file.
-absl::Status write_file_atomically(const std::filesystem::path& path, absl::string_view contents);
-
 }  // namespace terse

@@ -11,7 +11,6 @@
 namespace terse {
 namespace {
 
-
 torch::Tensor f64(std::vector<double> values) { return torch::tensor(values, torch::kDouble); }
 
 void check_close(const torch::Tensor& actual, std::vector<double> expected, double tol = 1e-5) {

@@ -7,7 +7,6 @@
 namespace terse {
 namespace {
 
-
 TEST_CASE("warm-up then constant, linear and cosine decay", "[lr_schedule]") {
   LrScheduleSpec spec;
   spec.warmup_steps = 4;
