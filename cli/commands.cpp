@@ -8,6 +8,8 @@ const std::vector<CommandEntry>& command_table() {
        make_doctor_command},
       {"config", "Show a resolved config, or list every config key with its default.",
        make_config_command},
+      {"launch", "Start the local ranks of a distributed job (torchrun-style variables).",
+       make_launch_command},
   };
   return table;
 }

@@ -10,6 +10,7 @@ PACKAGES=(
   cmake g++ make ccache clang-format pkg-config
   libtorch-dev          # LibTorch 1.13 (CPU, c10d + Gloo)
   libopenblas0-openmp   # without it libtorch's fp32 matmul runs on the reference BLAS (~25x slower)
+  libgloo-dev           # headers of Gloo, the CPU collectives behind c10d's ProcessGroupGloo
   libyaml-cpp-dev libabsl-dev nlohmann-json3-dev libcli11-dev libpcre2-dev libxxhash-dev
   catch2                # Catch2 v2, for the tests
   python3-torch         # independent PyTorch references used by tests and benchmarks

@@ -1,0 +1,71 @@
+// `terse launch`: start the local ranks of a distributed job, torchrun style.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <climits>
+
+#include "absl/strings/str_cat.h"
+#include "cli/command.h"
+#include "core/launcher.h"
+#include "core/status.h"
+
+namespace terse {
+namespace {
+
+// The path of the running `terse` binary, so ranks run the same build.
+std::string self_path() {
+  char path[PATH_MAX] = {0};
+  const ssize_t length = ::readlink("/proc/self/exe", path, sizeof(path) - 1);
+  return length > 0 ? std::string(path, static_cast<size_t>(length)) : "terse";
+}
+
+class LaunchCommand : public Command {
+ public:
+  void add_options(CLI::App& app) override {
+    app.add_option("--nproc", spec_.nproc, "Ranks to start on this machine.")
+        ->check(CLI::Range(1, 1024));
+    app.add_option("--nnodes", spec_.nnodes, "Machines in the job.")->check(CLI::Range(1, 100000));
+    app.add_option("--node-rank", spec_.node_rank, "This machine's index in [0, nnodes).");
+    app.add_option("--master-addr", spec_.master_addr, "Host of rank 0 (the rendezvous store).");
+    app.add_option("--master-port", spec_.master_port,
+                   "Port of the rendezvous store; 0 picks a free one (single machine only).")
+        ->check(CLI::Range(0, 65535));
+    app.add_option("--grace", grace_s_, "Seconds between SIGTERM and SIGKILL when stopping ranks.")
+        ->check(CLI::Range(0.0, 3600.0));
+    app.add_flag("--exec", exec_,
+                 "Run COMMAND as a program; by default it is a terse command (`-- train x.yaml`).");
+    app.add_option("command", command_,
+                   "After `--`: the terse command (or, with --exec, the "
+                   "program) each rank runs, with its arguments.")
+        ->required();
+    app.footer(
+        "Each rank gets RANK, WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE, MASTER_ADDR and "
+        "MASTER_PORT, as under torchrun.\nExample: terse launch --nproc 2 -- train "
+        "configs/grpo.yaml\nSeveral machines: run the same command on each with --nnodes, "
+        "--node-rank, --master-addr and --master-port.");
+  }
+
+  absl::Status run() override {
+    spec_.argv = command_;
+    if (!exec_) spec_.argv.insert(spec_.argv.begin(), self_path());
+    spec_.grace = std::chrono::milliseconds(static_cast<int64_t>(grace_s_ * 1000));
+    TERSE_ASSIGN_OR_RETURN(const int code, launch(spec_));
+    if (code == kExitInputError) {
+      return absl::InvalidArgumentError("a rank stopped on bad usage or input (exit code 2)");
+    }
+    if (code != 0) return absl::AbortedError(absl::StrCat("a rank failed (exit code ", code, ")"));
+    return absl::OkStatus();
+  }
+
+ private:
+  LaunchSpec spec_;
+  std::vector<std::string> command_;
+  double grace_s_ = 10;
+  bool exec_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_launch_command() { return std::make_unique<LaunchCommand>(); }
+
+}  // namespace terse

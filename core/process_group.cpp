@@ -1,0 +1,313 @@
+#include "core/process_group.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <ATen/ATen.h>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "core/status.h"
+
+#if defined(TERSE_WITH_CUDA) && defined(USE_C10D_NCCL)
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#define TERSE_HAS_NCCL 1
+#endif
+
+namespace terse {
+
+// The operations terse uses, over whichever c10d group type the build has (Gloo always, NCCL with
+// CUDA). Holding the concrete type keeps this code the same on LibTorch 1.13, where the groups
+// derive from c10d::ProcessGroup, and on 2.x, where they derive from c10d::Backend.
+class ProcessGroup::Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual void all_reduce(std::vector<at::Tensor>& tensors) = 0;
+  virtual void broadcast(std::vector<at::Tensor>& tensors, int64_t root) = 0;
+  virtual void barrier() = 0;
+  virtual void send(std::vector<at::Tensor>& tensors, int64_t to, int64_t tag) = 0;
+  virtual void recv(std::vector<at::Tensor>& tensors, int64_t from, int64_t tag) = 0;
+  // Ranks on this host whose process no longer exists; "" when all live or unknown.
+  virtual std::string dead_local_ranks() = 0;
+};
+
+namespace {
+
+// Whether process `pid` on this host has exited (gone, or a zombie not yet reaped).
+bool process_gone(int64_t pid) {
+  if (::kill(static_cast<pid_t>(pid), 0) != 0) return true;
+  std::ifstream stat(absl::StrCat("/proc/", pid, "/stat"));
+  std::string line;
+  std::getline(stat, line);
+  const size_t paren = line.rfind(')');
+  return paren != std::string::npos && paren + 2 < line.size() &&
+         (line[paren + 2] == 'Z' || line[paren + 2] == 'X');
+}
+
+std::string host_name() {
+  char name[256] = {0};
+  ::gethostname(name, sizeof(name) - 1);
+  return name;
+}
+
+template <class Group>
+class C10dBackend : public ProcessGroup::Backend {
+ public:
+  C10dBackend(c10::intrusive_ptr<c10d::Store> store, c10::intrusive_ptr<Group> group,
+              int64_t world_size)
+      : store_(std::move(store)), group_(std::move(group)), world_size_(world_size) {}
+
+  void all_reduce(std::vector<at::Tensor>& tensors) override { group_->allreduce(tensors)->wait(); }
+  void broadcast(std::vector<at::Tensor>& tensors, int64_t root) override {
+    c10d::BroadcastOptions options;
+    options.rootRank = root;
+    group_->broadcast(tensors, options)->wait();
+  }
+  void barrier() override { group_->barrier()->wait(); }
+  void send(std::vector<at::Tensor>& tensors, int64_t to, int64_t tag) override {
+    group_->send(tensors, static_cast<int>(to), static_cast<int>(tag))->wait();
+  }
+  void recv(std::vector<at::Tensor>& tensors, int64_t from, int64_t tag) override {
+    group_->recv(tensors, static_cast<int>(from), static_cast<int>(tag))->wait();
+  }
+
+  std::string dead_local_ranks() override {
+    // A peer's sockets close while it exits, a moment before it is gone: look for up to 2 s.
+    for (int attempt = 0; attempt < 20; ++attempt) {
+      const std::string dead = find_dead_local_ranks();
+      if (!dead.empty()) return dead;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return "";
+  }
+
+ private:
+  std::string find_dead_local_ranks() {
+    std::vector<int64_t> dead;
+    try {
+      for (int64_t r = 0; r < world_size_; ++r) {
+        const std::vector<uint8_t> host = store_->get(absl::StrCat("terse/host/", r));
+        const std::vector<uint8_t> pid = store_->get(absl::StrCat("terse/pid/", r));
+        int64_t pid_value = 0;
+        if (std::string(host.begin(), host.end()) == host_name() &&
+            absl::SimpleAtoi(std::string(pid.begin(), pid.end()), &pid_value) &&
+            process_gone(pid_value)) {
+          dead.push_back(r);
+        }
+      }
+    } catch (const std::exception&) {
+      return "0 (the rank that hosts the rendezvous store is unreachable)";
+    }
+    return absl::StrJoin(dead, ", ");
+  }
+
+  c10::intrusive_ptr<c10d::Store> store_;
+  c10::intrusive_ptr<Group> group_;
+  int64_t world_size_;
+};
+
+absl::Status read_int(const char* name, int64_t lo, int64_t* out) {
+  const char* text = std::getenv(name);
+  if (text == nullptr) return absl::OkStatus();
+  if (!absl::SimpleAtoi(text, out) || *out < lo) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("environment variable ", name, "=\"", text, "\" must be an integer >= ", lo));
+  }
+  return absl::OkStatus();
+}
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+std::shared_ptr<::gloo::transport::Device> gloo_device(const DistEnv& env) {
+  if (const char* interface = std::getenv("GLOO_SOCKET_IFNAME")) {
+    return c10d::ProcessGroupGloo::createDeviceForInterface(interface);
+  }
+  if (env.master_addr == "localhost" || absl::StartsWith(env.master_addr, "127.")) {
+    return c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1");
+  }
+  return c10d::ProcessGroupGloo::createDefaultDevice();
+}
+
+// Connects to (rank 0: serves) the rendezvous store and records who this rank is.
+c10::intrusive_ptr<c10d::Store> open_store(const DistEnv& env, const ProcessGroupOptions& options) {
+  c10d::TCPStoreOptions store_options;
+  store_options.port = static_cast<uint16_t>(env.master_port);
+  store_options.isServer = env.rank == 0;
+  store_options.numWorkers = static_cast<size_t>(env.world_size);
+  store_options.waitWorkers = true;  // rank 0 waits (up to the timeout) for every rank
+  store_options.timeout = options.rendezvous_timeout;
+  auto store = c10::make_intrusive<c10d::TCPStore>(env.master_addr, store_options);
+  const std::string host = host_name();
+  const std::string pid = std::to_string(::getpid());
+  const std::string world = std::to_string(env.world_size);
+  store->set(absl::StrCat("terse/host/", env.rank), std::vector<uint8_t>(host.begin(), host.end()));
+  store->set(absl::StrCat("terse/pid/", env.rank), std::vector<uint8_t>(pid.begin(), pid.end()));
+  store->set(absl::StrCat("terse/world_size/", env.rank),
+             std::vector<uint8_t>(world.begin(), world.end()));
+  return store;
+}
+
+// Every rank compares its WORLD_SIZE with rank 0's.
+absl::Status check_world_size(c10d::Store& store, const DistEnv& env) {
+  const std::vector<uint8_t> value = store.get("terse/world_size/0");
+  const std::string rank0(value.begin(), value.end());
+  if (rank0 != std::to_string(env.world_size)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "rank ", env.rank, " has WORLD_SIZE=", env.world_size, " but rank 0 has WORLD_SIZE=", rank0,
+        ": start every rank with the same world size"));
+  }
+  return absl::OkStatus();
+}
+
+std::unique_ptr<ProcessGroup::Backend> make_backend(const DistEnv& env,
+                                                    const ProcessGroupOptions& options,
+                                                    c10::intrusive_ptr<c10d::Store> store) {
+#ifdef TERSE_HAS_NCCL
+  if (options.cuda) {
+    auto nccl_options = c10d::ProcessGroupNCCL::Options::create();
+    nccl_options->timeout = options.collective_timeout;
+    auto group =
+        c10::make_intrusive<c10d::ProcessGroupNCCL>(store, env.rank, env.world_size, nccl_options);
+    return std::make_unique<C10dBackend<c10d::ProcessGroupNCCL>>(store, group, env.world_size);
+  }
+#endif
+  auto gloo_options = c10d::ProcessGroupGloo::Options::create(options.collective_timeout);
+  gloo_options->devices.push_back(gloo_device(env));
+  auto group =
+      c10::make_intrusive<c10d::ProcessGroupGloo>(store, env.rank, env.world_size, gloo_options);
+  return std::make_unique<C10dBackend<c10d::ProcessGroupGloo>>(store, group, env.world_size);
+}
+
+}  // namespace
+
+absl::StatusOr<DistEnv> dist_env_from_environment() {
+  DistEnv env;
+  TERSE_RETURN_IF_ERROR(read_int("WORLD_SIZE", 1, &env.world_size));
+  TERSE_RETURN_IF_ERROR(read_int("RANK", 0, &env.rank));
+  TERSE_RETURN_IF_ERROR(read_int("LOCAL_RANK", 0, &env.local_rank));
+  TERSE_RETURN_IF_ERROR(read_int("MASTER_PORT", 1, &env.master_port));
+  if (const char* addr = std::getenv("MASTER_ADDR")) env.master_addr = addr;
+  if (env.rank >= env.world_size) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("RANK=", env.rank, " must be below WORLD_SIZE=", env.world_size));
+  }
+  if (env.master_port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("MASTER_PORT=", env.master_port, " is not a TCP port (1-65535)"));
+  }
+  return env;
+}
+
+ProcessGroup::ProcessGroup(DistEnv env, ProcessGroupOptions options,
+                           std::unique_ptr<Backend> backend)
+    : env_(std::move(env)), options_(options), backend_(std::move(backend)) {}
+
+ProcessGroup::~ProcessGroup() = default;
+
+absl::StatusOr<std::unique_ptr<ProcessGroup>> ProcessGroup::connect(
+    const DistEnv& env, const ProcessGroupOptions& options) {
+#ifndef TERSE_HAS_NCCL
+  if (options.cuda && env.world_size > 1) {
+    return absl::FailedPreconditionError(
+        "NCCL process groups need a LibTorch built with CUDA; this build has Gloo (CPU) only");
+  }
+#endif
+  std::unique_ptr<Backend> backend;
+  if (env.world_size > 1) {
+    const std::string where = absl::StrCat("rank ", env.rank, "/", env.world_size, " meeting at ",
+                                           env.master_addr, ":", env.master_port);
+    try {
+      auto store = open_store(env, options);
+      TERSE_RETURN_IF_ERROR(check_world_size(*store, env));
+      backend = make_backend(env, options, store);
+    } catch (const std::exception& e) {
+      return absl::UnavailableError(absl::StrCat(
+          where, ": rendezvous failed: ", first_line(e.what()),
+          " (is rank 0 running, MASTER_ADDR/MASTER_PORT the same on every rank, and the port "
+          "free?)"));
+    }
+  }
+  return std::unique_ptr<ProcessGroup>(new ProcessGroup(env, options, std::move(backend)));
+}
+
+namespace {
+
+// Runs one collective, turning a c10d exception into an error that says which ranks died.
+template <class Op>
+absl::Status guarded(ProcessGroup::Backend* backend, const DistEnv& env, const char* name, Op op) {
+  if (backend == nullptr) return absl::OkStatus();
+  try {
+    op();
+    return absl::OkStatus();
+  } catch (const std::exception& e) {
+    const std::string dead = backend->dead_local_ranks();
+    return absl::UnavailableError(
+        absl::StrCat("rank ", env.rank, "/", env.world_size, ": ", name, " failed",
+                     dead.empty() ? "" : absl::StrCat(" because rank ", dead, " is gone"), ": ",
+                     first_line(e.what())));
+  }
+}
+
+}  // namespace
+
+absl::Status ProcessGroup::all_reduce_sum(const std::vector<at::Tensor>& tensors) {
+  std::vector<at::Tensor> bucket;
+  int64_t bytes = 0;
+  for (const at::Tensor& tensor : tensors) {
+    const int64_t size = tensor.numel() * tensor.element_size();
+    if (!bucket.empty() &&
+        (bytes + size > options_.bucket_bytes || tensor.scalar_type() != bucket[0].scalar_type())) {
+      TERSE_RETURN_IF_ERROR(all_reduce_bucket(bucket));
+      bucket.clear();
+      bytes = 0;
+    }
+    bucket.push_back(tensor);
+    bytes += size;
+  }
+  if (!bucket.empty()) TERSE_RETURN_IF_ERROR(all_reduce_bucket(bucket));
+  return absl::OkStatus();
+}
+
+absl::Status ProcessGroup::all_reduce_bucket(const std::vector<at::Tensor>& bucket) {
+  std::vector<at::Tensor> flat_views;
+  for (const at::Tensor& tensor : bucket) flat_views.push_back(tensor.reshape({-1}));
+  std::vector<at::Tensor> flat = {at::cat(flat_views)};  // [sum of numel]
+  TERSE_RETURN_IF_ERROR(
+      guarded(backend_.get(), env_, "all-reduce", [&] { backend_->all_reduce(flat); }));
+  int64_t offset = 0;
+  for (const at::Tensor& tensor : bucket) {
+    tensor.copy_(flat[0].narrow(0, offset, tensor.numel()).view_as(tensor));
+    offset += tensor.numel();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ProcessGroup::broadcast(const std::vector<at::Tensor>& tensors, int64_t root) {
+  std::vector<at::Tensor> list = tensors;
+  return guarded(backend_.get(), env_, "broadcast", [&] { backend_->broadcast(list, root); });
+}
+
+absl::Status ProcessGroup::barrier() {
+  return guarded(backend_.get(), env_, "barrier", [&] { backend_->barrier(); });
+}
+
+absl::Status ProcessGroup::send(const at::Tensor& tensor, int64_t to_rank, int64_t tag) {
+  std::vector<at::Tensor> list = {tensor};
+  return guarded(backend_.get(), env_, "send", [&] { backend_->send(list, to_rank, tag); });
+}
+
+absl::Status ProcessGroup::recv(const at::Tensor& tensor, int64_t from_rank, int64_t tag) {
+  std::vector<at::Tensor> list = {tensor};
+  return guarded(backend_.get(), env_, "recv", [&] { backend_->recv(list, from_rank, tag); });
+}
+
+}  // namespace terse

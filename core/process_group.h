@@ -1,0 +1,77 @@
+// A thin layer over LibTorch's c10d process groups: Gloo on CPU, NCCL where LibTorch has CUDA.
+// Ranks meet through a c10d::TCPStore at MASTER_ADDR:MASTER_PORT, from the variables torchrun,
+// SLURM wrappers and `terse launch` set, so terse runs under any of them. Every collective has
+// a timeout, and a failure (a dead rank, a timeout) becomes an error that names the rank and the
+// operation instead of a hang.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace terse {
+
+// Where this process sits in the job, as torchrun describes it.
+struct DistEnv {
+  int64_t rank = 0;                       // RANK: global rank
+  int64_t world_size = 1;                 // WORLD_SIZE: number of ranks
+  int64_t local_rank = 0;                 // LOCAL_RANK: rank on this machine (picks the GPU)
+  std::string master_addr = "127.0.0.1";  // MASTER_ADDR: host of rank 0's store
+  int64_t master_port = 29500;            // MASTER_PORT: port of rank 0's store
+};
+
+// Reads RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR and MASTER_PORT; missing ones keep the
+// single-process defaults. A malformed or inconsistent value is an InvalidArgument error that
+// names the variable.
+absl::StatusOr<DistEnv> dist_env_from_environment();
+
+struct ProcessGroupOptions {
+  bool cuda = false;  // NCCL on the GPU of LOCAL_RANK (needs a CUDA LibTorch), else Gloo on CPU
+  std::chrono::milliseconds rendezvous_timeout{std::chrono::seconds(60)};
+  std::chrono::milliseconds collective_timeout{std::chrono::seconds(300)};
+  int64_t bucket_bytes = 25 << 20;  // all-reduce packs tensors into flat buckets of this size
+};
+
+class ProcessGroup {
+ public:
+  // Rendezvous with the other ranks and builds the group. With world_size 1 no network is used.
+  // Errors: the store cannot be reached or served (port in use, wrong address) within the
+  // timeout, or the ranks disagree on WORLD_SIZE.
+  static absl::StatusOr<std::unique_ptr<ProcessGroup>> connect(const DistEnv& env,
+                                                               const ProcessGroupOptions& options);
+  ~ProcessGroup();
+  ProcessGroup(const ProcessGroup&) = delete;
+  ProcessGroup& operator=(const ProcessGroup&) = delete;
+
+  int64_t rank() const { return env_.rank; }
+  int64_t world_size() const { return env_.world_size; }
+  bool is_main() const { return env_.rank == 0; }
+
+  // Sums each tensor over all ranks, in place (tensors packed into flat buckets first).
+  absl::Status all_reduce_sum(const std::vector<at::Tensor>& tensors);
+  // Copies `root`'s tensors into every rank's tensors of the same shapes, in place.
+  absl::Status broadcast(const std::vector<at::Tensor>& tensors, int64_t root);
+  // Returns when every rank has called it.
+  absl::Status barrier();
+  // Point-to-point transfer of one tensor; `tag` matches a send with its recv.
+  absl::Status send(const at::Tensor& tensor, int64_t to_rank, int64_t tag);
+  absl::Status recv(const at::Tensor& tensor, int64_t from_rank, int64_t tag);
+
+  class Backend;  // the c10d group behind it (Gloo or NCCL)
+
+ private:
+  ProcessGroup(DistEnv env, ProcessGroupOptions options, std::unique_ptr<Backend> backend);
+  absl::Status all_reduce_bucket(const std::vector<at::Tensor>& bucket);
+
+  DistEnv env_;
+  ProcessGroupOptions options_;
+  std::unique_ptr<Backend> backend_;  // null when world_size is 1
+};
+
+}  // namespace terse

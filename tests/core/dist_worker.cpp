@@ -1,0 +1,96 @@
+// One rank of the process-group tests: `dist_worker SCENARIO`, with the torchrun variables set
+// (by the test or by `terse launch`). Prints what it checked; exits 0 when every check held.
+#include <unistd.h>
+
+#include <ATen/ATen.h>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include "core/process_group.h"
+#include "core/status.h"
+
+namespace terse {
+namespace {
+
+int fail(const absl::Status& status) {
+  std::cout << "error: " << status.message() << std::endl;
+  return exit_code_for(status);
+}
+
+bool all_equal(const at::Tensor& actual, const at::Tensor& expected) {
+  return at::equal(actual, expected.to(actual.scalar_type()));
+}
+
+int all_reduce(ProcessGroup& group) {
+  const double r = static_cast<double>(group.rank()), w = static_cast<double>(group.world_size());
+  // Three tensors of two dtypes: with 64-byte buckets they travel in several buckets.
+  const at::Tensor a = at::full({3}, r + 1);  // float
+  const at::Tensor b = at::tensor({1.0, 2.0, 3.0, 4.0}, at::kDouble).view({2, 2}) * r;
+  const at::Tensor c = at::arange(20, at::kFloat) * (r + 1);  // 80 bytes: own bucket
+  if (auto s = group.all_reduce_sum({a, b, c}); !s.ok()) return fail(s);
+  const double sum_r1 = w * (w + 1) / 2, sum_r = w * (w - 1) / 2;  // sum of r+1 and of r
+  const bool ok = all_equal(a, at::full({3}, sum_r1)) &&
+                  all_equal(b, at::tensor({1.0, 2.0, 3.0, 4.0}).view({2, 2}) * sum_r) &&
+                  all_equal(c, at::arange(20, at::kFloat) * sum_r1);
+  std::cout << (ok ? "all-reduce ok" : "all-reduce WRONG") << std::endl;
+  return ok ? 0 : 1;
+}
+
+int broadcast(ProcessGroup& group) {
+  const at::Tensor t = at::full({4}, static_cast<float>(group.rank() + 10));
+  if (auto s = group.broadcast({t}, 1); !s.ok()) return fail(s);
+  const bool ok = all_equal(t, at::full({4}, 11.0f));
+  std::cout << (ok ? "broadcast ok" : "broadcast WRONG") << std::endl;
+  return ok ? 0 : 1;
+}
+
+int send_recv(ProcessGroup& group) {
+  const at::Tensor t = at::zeros({2});
+  if (group.rank() == 0) {
+    t.fill_(42);
+    if (auto s = group.send(t, 1, 7); !s.ok()) return fail(s);
+    std::cout << "sent" << std::endl;
+    return 0;
+  }
+  if (auto s = group.recv(t, 0, 7); !s.ok()) return fail(s);
+  const bool ok = all_equal(t, at::full({2}, 42.0f));
+  std::cout << (ok ? "received ok" : "received WRONG") << std::endl;
+  return ok ? 0 : 1;
+}
+
+// Rank 1 leaves (or stalls) after the first all-reduce; the others must fail, not hang.
+int peer_lost(ProcessGroup& group, bool hang) {
+  const at::Tensor t = at::ones({8});
+  if (auto s = group.all_reduce_sum({t}); !s.ok()) return fail(s);
+  if (group.rank() == 1) {
+    if (hang) ::sleep(120);
+    std::exit(7);
+  }
+  if (auto s = group.all_reduce_sum({t}); !s.ok()) return fail(s);
+  std::cout << "second all-reduce unexpectedly succeeded" << std::endl;
+  return 0;
+}
+
+int run(const std::string& scenario) {
+  auto env = dist_env_from_environment();
+  if (!env.ok()) return fail(env.status());
+  ProcessGroupOptions options;
+  options.rendezvous_timeout = std::chrono::seconds(6);
+  options.collective_timeout = std::chrono::seconds(6);
+  options.bucket_bytes = 64;
+  auto group = ProcessGroup::connect(*env, options);
+  if (!group.ok()) return fail(group.status());
+  if (scenario == "all_reduce") return all_reduce(**group);
+  if (scenario == "broadcast") return broadcast(**group);
+  if (scenario == "send_recv") return send_recv(**group);
+  if (scenario == "die") return peer_lost(**group, false);
+  if (scenario == "hang") return peer_lost(**group, true);
+  std::cout << "unknown scenario " << scenario << std::endl;
+  return 64;
+}
+
+}  // namespace
+}  // namespace terse
+
+int main(int argc, char** argv) { return terse::run(argc > 1 ? argv[1] : ""); }
