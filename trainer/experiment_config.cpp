@@ -16,6 +16,7 @@ void ExperimentConfig::visit(ConfigVisitor& v) {
 absl::Status ExperimentConfig::validate() const {
   TERSE_RETURN_IF_ERROR(run.validate());
   TERSE_RETURN_IF_ERROR(model.validate());
+  TERSE_RETURN_IF_ERROR(reward.validate());
   TERSE_RETURN_IF_ERROR(trainer.validate());
   return absl::OkStatus();
 }
