@@ -8,6 +8,8 @@ const std::vector<CommandEntry>& command_table() {
        make_doctor_command},
       {"config", "Show a resolved config, or list every config key with its default.",
        make_config_command},
+      {"verify", "Grade completions (JSON lines on stdin) with a reward verifier.",
+       make_verify_command},
   };
   return table;
 }
