@@ -106,79 +106,74 @@ const char* penalty_kind_name(PenaltyKind kind) {
 void MathVerifierConfig::visit(ConfigVisitor& v) {
   v.field("last_number_fallback", last_number_fallback,
           "When the answer carries no marker (answer tags, \\boxed, ####, \"the answer is\"), "
-          "grade the last number of the answer text. Default true.");
+          "grade the last number of the answer text.");
 }
 
 void CountdownVerifierConfig::visit(ConfigVisitor& v) {
   v.field("use_all_numbers", use_all_numbers,
           "The equation must use every given number exactly once (TinyZero's rule); false "
-          "allows each at most once. Default true.");
+          "allows each at most once.");
 }
 
 void FormatConfig::visit(ConfigVisitor& v) {
   v.field("think_in_prompt", think_in_prompt,
           "The prompt template ends with `<think>`, so the completion starts inside the thought "
-          "and must not open it again. Default false.");
+          "and must not open it again.");
   v.enum_field("answer", answer, format_answer_names(),
                "What must follow `</think>`: tags (one `<answer>…</answer>` and nothing after), "
-               "boxed (a closed `\\boxed{…}`), or text (anything not blank). Default tags.");
+               "boxed (a closed `\\boxed{…}`), or text (anything not blank).");
 }
 
 void RewardWeights::visit(ConfigVisitor& v) {
   v.field("accuracy", accuracy,
-          "Weight of the 0/1 accuracy term. ShorterBetter's α is this weight. Default 1.",
-          Range::at_least(0));
-  v.field("format", format, "Weight of the 0/1 format term; 0 leaves it out. Default 0.",
-          Range::at_least(0));
-  v.field("length", length,
-          "Weight of the length term; 1 reproduces each paper's reward exactly. Default 1.",
+          "Weight of the 0/1 accuracy term. ShorterBetter's α is this weight.", Range::at_least(0));
+  v.field("format", format, "Weight of the 0/1 format term; 0 leaves it out.", Range::at_least(0));
+  v.field("length", length, "Weight of the length term; 1 reproduces each paper's reward exactly.",
           Range::at_least(0));
 }
 
 void L1Config::visit(ConfigVisitor& v) {
   v.field("target_min", target_min,
-          "Smallest target length n_min written into l1_* prompts (L1 paper: 100). Default 100.",
+          "Smallest target length n_min written into l1_* prompts (L1 paper: 100).",
           Range::at_least(1));
-  v.field("target_max", target_max, "Largest target length n_max (L1 paper: 4000). Default 4000.",
+  v.field("target_max", target_max, "Largest target length n_max (L1 paper: 4000).",
           Range::at_least(1));
   v.field("delta", delta,
-          "L1-Max's δ in acc * clip(α(n_target − L) + δ, 0, 1) (L1 paper eq. 2: 0.5). Default 0.5.",
+          "L1-Max's δ in acc * clip(α(n_target − L) + δ, 0, 1) (L1 paper eq. 2: 0.5).",
           Range::between(0, 1));
 }
 
 void CosineConfig::visit(ConfigVisitor& v) {
-  v.field("correct_short", correct_short,
-          "r_0^c: reward of a correct answer of length 0. Default 2 (Yeo et al. 2025).");
-  v.field("correct_long", correct_long,
-          "r_L^c: reward of a correct answer at max_length. Default 1.");
-  v.field("wrong_short", wrong_short, "r_0^w: reward of a wrong answer of length 0. Default -10.");
-  v.field("wrong_long", wrong_long, "r_L^w: reward of a wrong answer at max_length. Default 0.");
-  v.field("exceed", exceed, "r_e: reward of a sample that reached max_length. Default -10.");
+  v.field(
+      "correct_short", correct_short,
+      "r_0^c: reward of a correct answer of length 0 (the defaults are those of Yeo et al. 2025).");
+  v.field("correct_long", correct_long, "r_L^c: reward of a correct answer at max_length.");
+  v.field("wrong_short", wrong_short, "r_0^w: reward of a wrong answer of length 0.");
+  v.field("wrong_long", wrong_long, "r_L^w: reward of a wrong answer at max_length.");
+  v.field("exceed", exceed, "r_e: reward of a sample that reached max_length or was cut off.");
 }
 
 void OverlongConfig::visit(ConfigVisitor& v) {
   v.field("cache", cache,
           "L_cache: tokens below max_length where the penalty ramps from 0 to -alpha; 0 takes "
-          "max_length / 5 (DAPO: 4096 of 20480). Default 0.",
+          "max_length / 5 (DAPO: 4096 of 20480).",
           Range::at_least(0));
 }
 
 void PenaltyScheduleConfig::visit(ConfigVisitor& v) {
   v.field("warmup_steps", warmup_steps,
-          "Steps from the start of training without the length term (Kimi k1.5 §2.3.3). "
-          "Default 0.",
+          "Steps from the start of training without the length term (Kimi k1.5 §2.3.3).",
           Range::at_least(0));
   v.field("ramp_steps", ramp_steps,
           "After the warm-up, the length term's weight rises linearly from 1/ramp_steps to 1 "
-          "over this many steps; 0 applies it fully at once. Default 0.",
+          "over this many steps; 0 applies it fully at once.",
           Range::at_least(0));
   v.field("budgets", budgets,
           "ThinkPrune's shrinking budgets for `truncate`, e.g. [4096, 3072, 2048]; empty uses "
-          "max_length throughout. Default [].",
+          "max_length throughout.",
           Range::at_least(1));
   v.field("budget_steps", budget_steps,
-          "The step at which each budget takes over, starting at 0, e.g. [0, 200, 400]. "
-          "Default [].",
+          "The step at which each budget takes over, starting at 0, e.g. [0, 200, 400].",
           Range::at_least(0));
 }
 
@@ -186,18 +181,18 @@ void LengthPenaltyConfig::visit(ConfigVisitor& v) {
   v.enum_field("kind", kind, penalty_kind_names(),
                "Length penalty family: none, linear, kimi, efficient, l1_exact, l1_max, "
                "shorter_better, lc_r1, cosine, dapo_overlong, truncate "
-               "(docs/length_penalties.md gives each formula). Default none.");
+               "(docs/length_penalties.md gives each formula).");
   v.field("alpha", alpha,
           "The penalty's coefficient: α of linear, efficient, l1_*; w of kimi; β of "
           "shorter_better; the length-reward weight of lc_r1; the penalty factor of "
-          "dapo_overlong. Unused by cosine and truncate. Default 0.",
+          "dapo_overlong. Unused by cosine and truncate.",
           Range::at_least(0));
   v.enum_field("unit", unit, length_unit_names(),
                "What L counts: completion (every completion token) or thinking (the tokens "
-               "before `</think>`). Default completion.");
+               "before `</think>`).");
   v.field("max_length", max_length,
           "L_max in tokens for linear, cosine, dapo_overlong and truncate's default budget; "
-          "0 takes rollout.max_new_tokens. Default 0.",
+          "0 takes rollout.max_new_tokens.",
           Range::at_least(0));
   v.section("l1", l1, "L1 / LCPO target lengths (l1_exact, l1_max).");
   v.section("cosine", cosine, "The cosine reward's end points (cosine).");
@@ -228,8 +223,7 @@ absl::Status LengthPenaltyConfig::validate() const {
 
 void RewardConfig::visit(ConfigVisitor& v) {
   v.enum_field("verifier", verifier, verifier_kind_names(),
-               "Answer checker that gives the accuracy term: math, countdown or exact. "
-               "Default math.");
+               "Answer checker that gives the accuracy term: math, countdown or exact.");
   v.section("math", math, "The math verifier.");
   v.section("countdown", countdown, "The countdown verifier.");
   v.section("format", format, "The format term: the `<think>…</think>` / answer layout.");

@@ -85,7 +85,7 @@ struct CosineConfig {
   double correct_long = 1.0;   // r_L^c: correct answer at max_length
   double wrong_short = -10.0;  // r_0^w: wrong answer of length 0
   double wrong_long = 0.0;     // r_L^w: wrong answer at max_length
-  double exceed = -10.0;       // r_e: a sample that reached max_length
+  double exceed = -10.0;       // r_e: a sample that reached max_length or was cut off
 
   void visit(ConfigVisitor& v);
 };
