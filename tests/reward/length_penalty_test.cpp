@@ -156,6 +156,31 @@ TEST_CASE("truncate: accuracy counts only within the budget", "[penalty]") {
               {0.0, -1.0, -1.0, 0.0, 0.0});
 }
 
+TEST_CASE("per-sample penalties give a sample the same term alone as in any group", "[penalty]") {
+  // linear, l1_*, cosine, dapo_overlong and truncate look at one sample at a time, so G = 1,
+  // equal lengths and groups without a correct answer change nothing: each sample's term in
+  // these groups must equal its term when scored alone.
+  const std::vector<std::vector<PenaltySample>> groups = {
+      {s(kRight, 40, true, 50), s(kWrong, 40, true, 50), s(kRight, 40, true, 50)},  // equal
+      {s(kWrong, 10, true, 50), s(kWrong, 90, false, 50)},                          // none right
+      {s(kRight, 0, true, 50), s(kWrong, 0, true, 50)},                             // empty
+      {s(kRight, 120, true, 50), s(kRight, 5, true, 50), s(kWrong, 70, true, 50)}};
+  for (PenaltyKind kind :
+       {PenaltyKind::kLinear, PenaltyKind::kL1Exact, PenaltyKind::kL1Max, PenaltyKind::kCosine,
+        PenaltyKind::kDapoOverlong, PenaltyKind::kTruncate}) {
+    LengthPenaltyConfig config;
+    config.kind = kind;
+    config.alpha = 0.01;
+    for (const std::vector<PenaltySample>& group : groups) {
+      const std::vector<double> together = length_terms(config, 100, 60, group);
+      for (size_t i = 0; i < group.size(); ++i) {
+        INFO(penalty_kind_name(kind) << ", sample " << i);
+        CHECK(together[i] == length_terms(config, 100, 60, {group[i]})[0]);
+      }
+    }
+  }
+}
+
 TEST_CASE("length_terms dispatches on the kind", "[penalty]") {
   const std::vector<PenaltySample> group = {s(kRight, 10), s(kWrong, 20), s(kRight, 30),
                                             s(kWrong, 50)};
