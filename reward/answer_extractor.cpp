@@ -12,8 +12,9 @@ constexpr absl::string_view kHashes = "####";
 // U+2212 MINUS SIGN, which models and LaTeX-to-text converters write for "-".
 constexpr absl::string_view kUnicodeMinus = "\xE2\x88\x92";
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool digit_at(absl::string_view text, size_t i) { return i < text.size() && is_digit(text[i]); }
+bool digit_at(absl::string_view text, size_t i) {
+  return i < text.size() && absl::ascii_isdigit(text[i]);
+}
 
 std::optional<absl::string_view> non_empty(absl::string_view text) {
   text = absl::StripAsciiWhitespace(text);

@@ -49,12 +49,9 @@ constexpr Rewrite kRewrites[] = {
 constexpr absl::string_view kWrappers[] = {"\\textbf", "\\textit", "\\textrm", "\\text",
                                            "\\mathrm", "\\mathbf", "\\mbox",   "\\operatorname"};
 
-bool is_letter(unsigned char c) { return absl::ascii_isalpha(c); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
 bool command_matches(absl::string_view text, size_t i, absl::string_view name) {
   return text.substr(i, name.size()) == name &&
-         (i + name.size() >= text.size() || !is_letter(text[i + name.size()]));
+         (i + name.size() >= text.size() || !absl::ascii_isalpha(text[i + name.size()]));
 }
 
 // If a wrapper command and its `{` start at `i`, the index just past that `{`; else 0.
@@ -94,7 +91,7 @@ absl::string_view strip_edge_punctuation(absl::string_view text) {
   do {
     before = text.size();
     while (!text.empty() && is_edge_punctuation(text.front()) &&
-           !(text.front() == '.' && text.size() > 1 && is_digit(text[1]))) {
+           !(text.front() == '.' && text.size() > 1 && absl::ascii_isdigit(text[1]))) {
       text.remove_prefix(1);
     }
     while (!text.empty() && is_edge_punctuation(text.back())) text.remove_suffix(1);
@@ -159,7 +156,7 @@ std::optional<SignedNumber> take_frac_argument(absl::string_view* text) {
   *text = skip_spaces(*text);
   if (text->empty()) return std::nullopt;
   if (text->front() != '{') {
-    if (!is_digit(text->front())) return std::nullopt;
+    if (!absl::ascii_isdigit(text->front())) return std::nullopt;
     absl::string_view digit = text->substr(0, 1);
     text->remove_prefix(1);
     return take_number(&digit);
@@ -255,7 +252,7 @@ std::optional<NumericAnswer> read_numeric_answer(absl::string_view answer) {
   if (!value) return std::nullopt;
   // What follows may name a unit, but another number means the answer is not one value.
   for (char c : text) {
-    if (is_digit(c)) return std::nullopt;
+    if (absl::ascii_isdigit(c)) return std::nullopt;
   }
   return value;
 }

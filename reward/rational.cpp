@@ -3,6 +3,7 @@
 #include <limits>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
 namespace terse {
@@ -24,8 +25,6 @@ __int128 gcd_wide(__int128 a, __int128 b) {
   }
   return a;
 }
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // num/den in lowest terms with den > 0, or nullopt when den == 0 or a reduced part does not fit
 // in an int64 (INT64_MIN excluded).
@@ -66,7 +65,7 @@ std::optional<Rational> Rational::parse_decimal(absl::string_view text) {
   if (whole.empty() && fraction.empty()) return std::nullopt;
   for (absl::string_view part : {whole, fraction}) {
     for (char c : part) {
-      if (!is_digit(c)) return std::nullopt;
+      if (!absl::ascii_isdigit(c)) return std::nullopt;
     }
   }
   while (!whole.empty() && whole.front() == '0') whole.remove_prefix(1);
