@@ -30,7 +30,8 @@ bool uses_numbers(std::vector<int64_t> used, std::vector<int64_t> given, bool al
 }  // namespace
 
 std::optional<absl::string_view> extract_countdown_equation(absl::string_view region) {
-  absl::string_view equation = find_tagged_answer(region).value_or(last_non_blank_line(region));
+  const std::optional<absl::string_view> tagged = find_tagged_answer(region);
+  absl::string_view equation = tagged ? *tagged : last_non_blank_line(region);
   // A sentence may end after the equation.
   while (!equation.empty() && (equation.back() == '.' ||
                                absl::ascii_isspace(static_cast<unsigned char>(equation.back())))) {
