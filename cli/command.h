@@ -37,5 +37,6 @@ const std::vector<CommandEntry>& command_table();
 std::unique_ptr<Command> make_config_command();
 std::unique_ptr<Command> make_doctor_command();
 std::unique_ptr<Command> make_launch_command();
+std::unique_ptr<Command> make_verify_command();
 
 }  // namespace terse

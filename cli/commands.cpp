@@ -10,6 +10,8 @@ const std::vector<CommandEntry>& command_table() {
        make_config_command},
       {"launch", "Start the local ranks of a distributed job (torchrun-style variables).",
        make_launch_command},
+      {"verify", "Grade completions (JSON lines on stdin) with a reward verifier.",
+       make_verify_command},
   };
   return table;
 }

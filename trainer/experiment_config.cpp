@@ -17,6 +17,7 @@ void ExperimentConfig::visit(ConfigVisitor& v) {
 absl::Status ExperimentConfig::validate() const {
   TERSE_RETURN_IF_ERROR(run.validate());
   TERSE_RETURN_IF_ERROR(model.validate());
+  TERSE_RETURN_IF_ERROR(reward.validate());
   TERSE_RETURN_IF_ERROR(trainer.validate());
   if (trainer.filter.gfpo_keep >= rollout.group_size) {
     return absl::InvalidArgumentError(

@@ -158,13 +158,14 @@ TEST_CASE("several errors print the first line and a hint, --verbose prints all"
 }
 
 TEST_CASE("doctor reports the build and a matmul measurement", "[cli][doctor]") {
-  const auto result = run_command(terse_command("doctor --strict --seconds 0.05"));
+  // Not --strict: the throughput warning depends on the machine's load, which tests don't control.
+  const auto result = run_command(terse_command("doctor --seconds 0.05"));
   INFO(result.out << result.err);
   CHECK(result.exit_code == 0);
   CHECK_THAT(result.out, Catch::Contains("LibTorch:"));
   CHECK_THAT(result.out, Catch::Contains("BLAS:"));
   CHECK_THAT(result.out, Catch::Contains("GFLOP/s"));
-  CHECK_THAT(result.out, !Catch::Contains("reference BLAS"));
+  CHECK_THAT(result.out, !Catch::Contains("reference BLAS"));  // setup installs OpenBLAS
 }
 
 }  // namespace
