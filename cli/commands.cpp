@@ -8,6 +8,8 @@ const std::vector<CommandEntry>& command_table() {
        make_doctor_command},
       {"config", "Show a resolved config, or list every config key with its default.",
        make_config_command},
+      {"tokenize", "Token ids for JSON lines of text on standard input, or text for ids.",
+       make_tokenize_command},
   };
   return table;
 }

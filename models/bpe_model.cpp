@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <queue>
+#include <stdexcept>
 
 #include "absl/strings/str_cat.h"
 #include "models/byte_level.h"
@@ -145,9 +146,14 @@ void BpeModel::initial_symbols(absl::string_view word, std::vector<int32_t>* sym
   if (pending_unk) symbols->push_back(*unk_id_);
 }
 
-void BpeModel::merge(std::vector<int32_t>* symbols) const {
+void BpeModel::merge(std::vector<int32_t>* symbols, MergeAlgorithm algorithm) const {
   if (symbols->size() < 2 || merges_.empty()) return;
-  if (symbols->size() <= kScanMaxSymbols) {
+  const bool scan = algorithm == MergeAlgorithm::kAuto ? symbols->size() <= kScanMaxSymbols
+                                                       : algorithm == MergeAlgorithm::kScan;
+  if (scan && symbols->size() > kScanMaxSymbols) {
+    throw std::invalid_argument("BpeModel::merge: kScan takes at most 32 symbols");
+  }
+  if (scan) {
     merge_by_scan(symbols);
   } else {
     merge_by_heap(symbols);

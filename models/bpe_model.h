@@ -54,8 +54,14 @@ class BpeModel {
   std::optional<int32_t> unk_id() const { return unk_id_; }
   bool byte_level() const { return options_.byte_level; }
 
-  // The merge loop without the cache, for tests: `symbols` (initial ids) are merged in place.
-  void merge(std::vector<int32_t>* symbols) const;
+  // Appends the ids of `word`'s single symbols before any merge (bytes in byte-level mode, else
+  // characters; unknown ones become unk, or are dropped when there is no unk token).
+  void initial_symbols(absl::string_view word, std::vector<int32_t>* symbols) const;
+  // How merge() finds the next pair: rescanning (short words) or a heap (long words).
+  enum class MergeAlgorithm { kAuto, kScan, kHeap };
+  // The merge loop without the cache: `symbols` (initial ids) are merged in place. kScan takes
+  // at most 32 symbols. Both algorithms give the same result; tests compare them.
+  void merge(std::vector<int32_t>* symbols, MergeAlgorithm algorithm = MergeAlgorithm::kAuto) const;
 
  private:
   struct Merge {
@@ -66,7 +72,6 @@ class BpeModel {
   explicit BpeModel(BpeModelOptions options) : options_(std::move(options)) {}
 
   std::optional<Merge> find_merge(int32_t left, int32_t right) const;
-  void initial_symbols(absl::string_view word, std::vector<int32_t>* symbols) const;
   void merge_by_scan(std::vector<int32_t>* symbols) const;
   void merge_by_heap(std::vector<int32_t>* symbols) const;
 

@@ -125,7 +125,10 @@ void PreTokenizer::split(absl::string_view text, PreTokenizerScratch* scratch) c
   scratch->owned.clear();
   if (text.empty()) return;
   scratch->pieces.push_back(text);
-  for (const Step& step : steps_) apply(step, scratch);
+  for (const Step& step : steps_) {
+    // ByteLevel without prefix space or regex leaves the pieces as they are (BPE sees bytes).
+    if (step.regex != nullptr || step.add_prefix_space) apply(step, scratch);
+  }
 }
 
 void PreTokenizer::apply(const Step& step, PreTokenizerScratch* scratch) const {
@@ -134,8 +137,8 @@ void PreTokenizer::apply(const Step& step, PreTokenizerScratch* scratch) const {
   std::vector<Stretch> stretches;
   for (absl::string_view piece : scratch->pieces) {
     if (step.add_prefix_space && piece.front() != ' ') {
-      scratch->owned.push_back(absl::StrCat(" ", piece));
-      piece = scratch->owned.back();
+      scratch->owned.push_back(std::make_unique<std::string>(absl::StrCat(" ", piece)));
+      piece = *scratch->owned.back();
     }
     if (step.regex == nullptr) {
       next.push_back(piece);

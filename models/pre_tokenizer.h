@@ -7,7 +7,6 @@
 //             must be the last step: BPE then works on the pieces' raw bytes.
 #pragma once
 
-#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,7 +25,7 @@ struct PreTokenizerScratch {
   std::vector<absl::string_view> pieces;
   std::vector<absl::string_view> next;
   std::vector<UnicodeRegex::Match> matches;
-  std::deque<std::string> owned;
+  std::vector<std::unique_ptr<std::string>> owned;
 };
 
 class PreTokenizer {
