@@ -1,10 +1,15 @@
 // Exact agreement with the reference implementation (the @lenml/tokenizers port of
 // transformers.js) on the real Qwen3 and Llama 3 tokenizer.json files. The expected ids were
 // written by fixtures/make_tokenizer_fixtures.mjs from fixtures/tokenizer_texts.jsonl.
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "models/normalizer.h"
+#include "models/utf8.h"
 #include "tests/models/tokenizer_test_util.h"
 
 namespace terse {
@@ -71,6 +76,80 @@ TEST_CASE("Real tokenizers expose their vocabulary and special tokens", "[tokeni
   CHECK_FALSE(llama.token_to_id("no such token").has_value());
   CHECK(llama.id_to_token(-1).empty());
   CHECK(llama.id_to_token(llama.vocab_size()).empty());
+}
+
+}  // namespace
+}  // namespace terse
+
+namespace terse {
+namespace {
+
+// Random text over a mix of scripts, whitespace, digits and symbols (valid UTF-8).
+std::string random_text(std::mt19937& rng, size_t length) {
+  static const std::vector<std::pair<char32_t, char32_t>> ranges = {
+      {0x20, 0x7E},     {0x09, 0x0D},     {0xA0, 0xFF},     {0x300, 0x36F},     {0x400, 0x4FF},
+      {0x4E00, 0x4FFF}, {0x3040, 0x30FF}, {0xAC00, 0xAD00}, {0x1F300, 0x1F64F}, {0x2000, 0x206F}};
+  std::string text;
+  for (size_t i = 0; i < length; ++i) {
+    const auto& [lo, hi] = ranges[rng() % ranges.size()];
+    utf8_append(lo + static_cast<char32_t>(rng() % (hi - lo + 1)), &text);
+  }
+  return text;
+}
+
+TEST_CASE("Byte-level tokenizers round-trip random text", "[tokenizer][real]") {
+  std::mt19937 rng(7);
+  const Tokenizer& llama = test::real_tokenizer("llama3");
+  const Tokenizer& qwen = test::real_tokenizer("qwen3");
+  const Normalizer nfc({UnicodeForm::kNfc});
+  for (int trial = 0; trial < 300; ++trial) {
+    const std::string text = random_text(rng, 1 + rng() % 80);
+    INFO(text);
+    // Llama 3 has no normalizer; Qwen3 normalizes to NFC first.
+    REQUIRE(llama.decode(llama.encode(text)) == text);
+    std::string storage;
+    REQUIRE(qwen.decode(qwen.encode(text)) == std::string(nfc.normalize(text, &storage)));
+  }
+}
+
+TEST_CASE("Long runs of one character class encode and round-trip", "[tokenizer][real]") {
+  const Tokenizer& qwen = test::real_tokenizer("qwen3");
+  std::string emoji;
+  for (int i = 0; i < 20000; ++i) emoji += "\xF0\x9F\x98\x80";
+  for (const std::string& text :
+       {std::string(200000, ' '), std::string(200000, 'a'), std::string(100000, '7'),
+        std::string(100000, '\n') + "x", std::string(50000, '!'), emoji}) {
+    const std::vector<int32_t> ids = qwen.encode(text);
+    CHECK_FALSE(ids.empty());
+    CHECK(ids.size() <= text.size());  // Qwen3 splits digits one by one
+    CHECK(qwen.decode(ids) == text);
+  }
+}
+
+TEST_CASE("Encoding from several threads gives the same ids", "[tokenizer][real]") {
+  const Tokenizer& llama = test::real_tokenizer("llama3");
+  const std::vector<json> cases = test::read_jsonl(test::fixture_path("llama3_ids.jsonl"));
+  std::vector<std::string> texts;
+  std::vector<std::vector<int32_t>> expected;
+  for (const json& c : cases) {
+    if (!c.contains("text")) continue;
+    texts.push_back(c.at("text").get<std::string>());
+    expected.push_back(ids_of(c.at("ids")));
+  }
+  std::atomic<int> mismatches{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 20; ++round) {
+        for (size_t i = 0; i < texts.size(); ++i) {
+          const size_t k = (i + t * 7 + round) % texts.size();
+          if (llama.encode_with_special(texts[k]) != expected[k]) ++mismatches;
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  CHECK(mismatches == 0);
 }
 
 }  // namespace
