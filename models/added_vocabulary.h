@@ -49,6 +49,7 @@ class AddedVocabulary {
   std::optional<int32_t> find(absl::string_view content) const;
   // True when some token is matched in normalized text.
   bool has_normalized() const { return has_normalized_; }
+  // Every added token, in file order.
   const std::vector<AddedToken>& tokens() const { return tokens_; }
 
  private:

@@ -52,6 +52,7 @@ class BpeModel {
   std::optional<int32_t> token_to_id(absl::string_view token) const;
   // The id of the unk token, if any.
   std::optional<int32_t> unk_id() const { return unk_id_; }
+  // True when words are raw bytes (see the file comment).
   bool byte_level() const { return options_.byte_level; }
 
   // Appends the ids of `word`'s single symbols before any merge (bytes in byte-level mode, else

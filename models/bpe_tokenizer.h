@@ -50,6 +50,7 @@ class BpeTokenizer : public Tokenizer {
   // Sets the ids of the tokens with a fixed role (from tokenizer_config.json).
   void set_special_ids(const SpecialTokenIds& ids) { parts_.special_ids = ids; }
 
+  // The BPE model and the added tokens, for inspection.
   const BpeModel& model() const { return *parts_.model; }
   const AddedVocabulary& added_vocabulary() const { return parts_.added; }
 
@@ -59,7 +60,6 @@ class BpeTokenizer : public Tokenizer {
  private:
   explicit BpeTokenizer(BpeTokenizerParts parts);
   std::vector<int32_t> encode_impl(absl::string_view text, bool match_special) const;
-  void encode_plain(absl::string_view text, std::vector<int32_t>* ids) const;
   void encode_normalized(absl::string_view text, std::vector<int32_t>* ids) const;
 
   BpeTokenizerParts parts_;

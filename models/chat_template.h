@@ -46,6 +46,7 @@ class ChatTemplate {
   absl::StatusOr<std::string> apply(absl::Span<const ChatMessage> messages,
                                     const ChatOptions& options = {}) const;
 
+  // Which of the three kinds of template this is.
   Format format() const { return format_; }
 
  private:

@@ -22,6 +22,7 @@ class Normalizer {
   // `*storage`, which it overwrites.
   absl::string_view normalize(absl::string_view text, std::string* storage) const;
 
+  // True when there is nothing to apply.
   bool is_identity() const { return forms_.empty(); }
 
  private:

@@ -33,6 +33,7 @@ class UnicodeRegex {
   // when PCRE2 fails at run time (resource limits), which a split pattern should never reach.
   void find_all(absl::string_view text, std::vector<Match>* matches) const;
 
+  // The pattern as given to compile().
   const std::string& pattern() const { return pattern_; }
 
  private:
