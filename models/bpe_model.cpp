@@ -18,6 +18,7 @@ constexpr size_t kScanMaxSymbols = 32;
 // Words longer than this (bytes) are not cached; a full cache is cleared.
 constexpr size_t kMaxCachedWordBytes = 256;
 constexpr size_t kMaxCacheEntries = size_t{1} << 17;
+constexpr size_t kMaxCachedIds = size_t{1} << 22;  // 16 MiB of ids
 constexpr int32_t kNoRank = std::numeric_limits<int32_t>::max();
 
 uint64_t pair_key(int32_t left, int32_t right) {
@@ -264,7 +265,7 @@ void BpeModel::encode_word(absl::string_view word, std::vector<int32_t>* ids) co
   ids->insert(ids->end(), symbols.begin(), symbols.end());
   if (cacheable) {
     std::lock_guard<std::mutex> lock(cache_mutex_);
-    if (cache_.size() >= kMaxCacheEntries) {
+    if (cache_.size() >= kMaxCacheEntries || cache_ids_.size() >= kMaxCachedIds) {
       cache_.clear();
       cache_ids_.clear();
     }
