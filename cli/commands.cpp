@@ -12,6 +12,8 @@ const std::vector<CommandEntry>& command_table() {
        make_launch_command},
       {"verify", "Grade completions (JSON lines on stdin) with a reward verifier.",
        make_verify_command},
+      {"tokenize", "Token ids for JSON lines of text on standard input, or text for ids.",
+       make_tokenize_command},
   };
   return table;
 }

@@ -39,3 +39,18 @@ if(TARGET torch_cuda OR CAFFE2_USE_CUDA OR "${TORCH_LIBRARIES}" MATCHES "torch_c
   set(TERSE_WITH_CUDA ON)
 endif()
 message(STATUS "terse: LibTorch ${Torch_VERSION} (CUDA: ${TERSE_WITH_CUDA}), yaml-cpp, Abseil")
+
+# Tokenizers: PCRE2 runs the split regexes (\p{L}, look-ahead, JIT), ICU normalizes Unicode.
+find_package(PkgConfig QUIET)
+if(PkgConfig_FOUND)
+  pkg_check_modules(PCRE2 QUIET IMPORTED_TARGET libpcre2-8)
+endif()
+if(NOT TARGET PkgConfig::PCRE2)
+  message(FATAL_ERROR "terse needs PCRE2 (pkg-config libpcre2-8), which was not found.\n"
+                      "  Install it: ${TERSE_APT_HINT} libpcre2-dev pkg-config")
+endif()
+find_package(ICU COMPONENTS uc QUIET)
+if(NOT ICU_FOUND)
+  message(FATAL_ERROR "terse needs ICU (icu-uc), which was not found.\n"
+                      "  Install it: ${TERSE_APT_HINT} libicu-dev")
+endif()

