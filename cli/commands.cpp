@@ -8,6 +8,8 @@ const std::vector<CommandEntry>& command_table() {
        make_doctor_command},
       {"config", "Show a resolved config, or list every config key with its default.",
        make_config_command},
+      {"tasks", "Show sample problems of a task and their completion-length statistics.",
+       make_tasks_command},
   };
   return table;
 }
