@@ -16,13 +16,13 @@
 namespace terse {
 
 struct DataConfig {
-  std::string task = "arithmetic";      // a built-in family (see data/task.h) or "jsonl"
-  int64_t seed = 0;                     // fixes which problems each split holds
-  int64_t train_size = 10000;           // train problems (jsonl: the first N records; 0 all)
-  int64_t test_size = 500;              // test problems (jsonl: the first N records; 0 all)
-  double test_fraction = 0.2;           // share of all problem keys that belong to test
-  double optional_probability = 0.6;    // chance that a long trace keeps each optional block
-  int64_t max_completion_tokens = 480;  // long completions are drawn to fit this many tokens
+  std::string task = "arithmetic";  // a built-in family (see data/task.h) or "jsonl"
+  int64_t seed = 0;                 // fixes which problems each split holds
+  int64_t train_size = 10000;       // train problems (jsonl: the first N records; 0 all)
+  int64_t test_size = 500;          // test problems (jsonl: the first N records; 0 all)
+  double test_fraction = 0.2;       // share of all problem keys that belong to test
+  double optional_probability = kDefaultOptionalProbability;    // chance to keep each block
+  int64_t max_completion_tokens = kDefaultMaxCompletionTokens;  // long completions fit this
   ArithmeticConfig arithmetic;
   CountdownConfig countdown;
   ChainConfig chain;

@@ -14,10 +14,14 @@
 
 namespace terse {
 
+// Defaults of TraceOptions and of the `data.` keys that set them.
+inline constexpr double kDefaultOptionalProbability = 0.6;
+inline constexpr int64_t kDefaultMaxCompletionTokens = 480;
+
 // How the optional blocks of long traces are drawn.
 struct TraceOptions {
-  double optional_probability = 0.6;    // chance that each optional block is kept
-  int64_t max_completion_tokens = 480;  // redraw until the long completion fits (see build)
+  double optional_probability = kDefaultOptionalProbability;    // chance each block is kept
+  int64_t max_completion_tokens = kDefaultMaxCompletionTokens;  // redraw until it fits (build)
 };
 
 // Both traces of one problem.
