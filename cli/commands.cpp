@@ -14,6 +14,8 @@ const std::vector<CommandEntry>& command_table() {
        make_verify_command},
       {"tokenize", "Token ids for JSON lines of text on standard input, or text for ids.",
        make_tokenize_command},
+      {"tasks", "Show sample problems of a task and their completion-length statistics.",
+       make_tasks_command},
   };
   return table;
 }

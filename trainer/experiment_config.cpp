@@ -12,6 +12,7 @@ void ExperimentConfig::visit(ConfigVisitor& v) {
   v.section("rollout", rollout, "Sampling of completions.");
   v.section("reward", reward, "Accuracy and length terms of the reward.");
   v.section("trainer", trainer, "Optimisation.");
+  v.section("data", data, "Problems: a built-in task or JSONL files, and their splits.");
 }
 
 absl::Status ExperimentConfig::validate() const {
@@ -19,6 +20,7 @@ absl::Status ExperimentConfig::validate() const {
   TERSE_RETURN_IF_ERROR(model.validate());
   TERSE_RETURN_IF_ERROR(reward.validate());
   TERSE_RETURN_IF_ERROR(trainer.validate());
+  TERSE_RETURN_IF_ERROR(data.validate());
   if (trainer.filter.gfpo_keep >= rollout.group_size) {
     return absl::InvalidArgumentError(
         absl::StrCat("`trainer.filter.gfpo_keep` = ", trainer.filter.gfpo_keep,

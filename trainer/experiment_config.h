@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "core/config_visitor.h"
 #include "core/run_config.h"
+#include "data/data_config.h"
 #include "models/model_config.h"
 #include "reward/reward_config.h"
 #include "rollout/rollout_config.h"
@@ -19,6 +20,7 @@ struct ExperimentConfig {
   RolloutConfig rollout;
   RewardConfig reward;
   TrainerConfig trainer;
+  DataConfig data;
 
   void visit(ConfigVisitor& v);
   // Checks that involve several fields; each error names its key paths.

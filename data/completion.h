@@ -1,0 +1,37 @@
+// The completion format every built-in task and dataset trains on:
+//
+//   <think>TRACE</think><answer>ANSWER</answer>
+//
+// The four tags are single tokens of the character-level tokenizer (added tokens) and every
+// other character is one token, so a completion's length in tokens is the characters of the
+// trace and the answer plus 4.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "data/problem.h"
+
+namespace terse {
+
+inline constexpr absl::string_view kThinkOpen = "<think>";
+inline constexpr absl::string_view kThinkClose = "</think>";
+inline constexpr absl::string_view kAnswerOpen = "<answer>";
+inline constexpr absl::string_view kAnswerClose = "</answer>";
+
+// `<think>trace</think><answer>answer</answer>`.
+std::string make_completion(absl::string_view trace, absl::string_view answer);
+
+// The long trace's completion: what supervised training learns.
+std::string long_completion(const Problem& problem);
+// The core trace's completion: the shortest reasoning of the task's notation.
+std::string core_completion(const Problem& problem);
+// `<think></think><answer>ANSWER</answer>`: the no-reasoning baseline's completion.
+std::string direct_completion(const Problem& problem);
+
+// Tokens of `text` under the character-level tokenizer: each of the four tags counts 1, every
+// other UTF-8 character (code point) 1; a stray byte that starts no character counts 1.
+int64_t count_tokens(absl::string_view text);
+
+}  // namespace terse
