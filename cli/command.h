@@ -36,5 +36,6 @@ const std::vector<CommandEntry>& command_table();
 // One factory per command file.
 std::unique_ptr<Command> make_config_command();
 std::unique_ptr<Command> make_doctor_command();
+std::unique_ptr<Command> make_score_command();
 
 }  // namespace terse
