@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 namespace terse {
 
@@ -28,27 +29,19 @@ at::Tensor grouped_attention(const at::Tensor& q, const at::Tensor& k, const at:
   return out.view({n, heads, t, d}).transpose(1, 2).reshape({n, t, heads * d});
 }
 
-AttentionImpl::AttentionImpl(const ModelConfig& config)
+AttentionImpl::AttentionImpl(const ModelConfig& config, const at::TensorOptions& options)
     : num_heads_(config.num_heads),
       num_kv_heads_(config.num_kv_heads),
       head_dim_(config.resolved_head_dim()) {
-  using torch::nn::LinearOptions;
   const int64_t hidden = config.hidden_size;
-  q_proj_ = register_module(
-      "q_proj",
-      torch::nn::Linear(LinearOptions(hidden, num_heads_ * head_dim_).bias(config.qkv_bias)));
-  k_proj_ = register_module(
-      "k_proj",
-      torch::nn::Linear(LinearOptions(hidden, num_kv_heads_ * head_dim_).bias(config.qkv_bias)));
-  v_proj_ = register_module(
-      "v_proj",
-      torch::nn::Linear(LinearOptions(hidden, num_kv_heads_ * head_dim_).bias(config.qkv_bias)));
-  o_proj_ = register_module(
-      "o_proj",
-      torch::nn::Linear(LinearOptions(num_heads_ * head_dim_, hidden).bias(config.o_bias)));
+  const int64_t q_width = num_heads_ * head_dim_, kv_width = num_kv_heads_ * head_dim_;
+  q_proj_ = register_module("q_proj", Linear(hidden, q_width, config.qkv_bias, options));
+  k_proj_ = register_module("k_proj", Linear(hidden, kv_width, config.qkv_bias, options));
+  v_proj_ = register_module("v_proj", Linear(hidden, kv_width, config.qkv_bias, options));
+  o_proj_ = register_module("o_proj", Linear(q_width, hidden, config.o_bias, options));
   if (config.qk_norm) {
-    q_norm_ = register_module("q_norm", RmsNorm(head_dim_, config.rms_norm_eps));
-    k_norm_ = register_module("k_norm", RmsNorm(head_dim_, config.rms_norm_eps));
+    q_norm_ = register_module("q_norm", RmsNorm(head_dim_, config.rms_norm_eps, options));
+    k_norm_ = register_module("k_norm", RmsNorm(head_dim_, config.rms_norm_eps, options));
   }
 }
 

@@ -9,10 +9,10 @@
 #include <ATen/ATen.h>
 #include <cstdint>
 #include <torch/nn/module.h>
-#include <torch/nn/modules/linear.h>
 #include <torch/nn/pimpl.h>
 
 #include "models/kv_cache.h"
+#include "models/linear.h"
 #include "models/model_config.h"
 #include "models/rms_norm.h"
 #include "models/rotary_embedding.h"
@@ -36,7 +36,8 @@ at::Tensor grouped_attention(const at::Tensor& q, const at::Tensor& k, const at:
 
 class AttentionImpl : public torch::nn::Module {
  public:
-  explicit AttentionImpl(const ModelConfig& config);
+  // Parameters in `options`' dtype and on its device; projections zero, norms one.
+  AttentionImpl(const ModelConfig& config, const at::TensorOptions& options);
   // x [N, T, H] -> [N, T, H]; with a cache in `context`, this step's keys and values are stored.
   at::Tensor forward(const at::Tensor& x, const AttentionContext& context);
 
@@ -44,12 +45,12 @@ class AttentionImpl : public torch::nn::Module {
   int64_t num_heads_;
   int64_t num_kv_heads_;
   int64_t head_dim_;
-  torch::nn::Linear q_proj_{nullptr};  // [Hq*D, H]
-  torch::nn::Linear k_proj_{nullptr};  // [Hkv*D, H]
-  torch::nn::Linear v_proj_{nullptr};  // [Hkv*D, H]
-  torch::nn::Linear o_proj_{nullptr};  // [H, Hq*D]
-  RmsNorm q_norm_{nullptr};            // [D], qk_norm only
-  RmsNorm k_norm_{nullptr};            // [D], qk_norm only
+  Linear q_proj_{nullptr};   // [Hq*D, H]
+  Linear k_proj_{nullptr};   // [Hkv*D, H]
+  Linear v_proj_{nullptr};   // [Hkv*D, H]
+  Linear o_proj_{nullptr};   // [H, Hq*D]
+  RmsNorm q_norm_{nullptr};  // [D], qk_norm only
+  RmsNorm k_norm_{nullptr};  // [D], qk_norm only
 };
 TORCH_MODULE(Attention);
 

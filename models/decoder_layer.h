@@ -7,10 +7,10 @@
 
 #include <ATen/ATen.h>
 #include <torch/nn/module.h>
-#include <torch/nn/modules/linear.h>
 #include <torch/nn/pimpl.h>
 
 #include "models/attention.h"
+#include "models/linear.h"
 #include "models/model_config.h"
 #include "models/rms_norm.h"
 
@@ -18,20 +18,22 @@ namespace terse {
 
 class MlpImpl : public torch::nn::Module {
  public:
-  explicit MlpImpl(const ModelConfig& config);
+  // Zero weights in `options`' dtype and on its device.
+  MlpImpl(const ModelConfig& config, const at::TensorOptions& options);
   // x [N, T, H] -> [N, T, H].
   at::Tensor forward(const at::Tensor& x);
 
  private:
-  torch::nn::Linear gate_proj_{nullptr};  // [I, H]
-  torch::nn::Linear up_proj_{nullptr};    // [I, H]
-  torch::nn::Linear down_proj_{nullptr};  // [H, I]
+  Linear gate_proj_{nullptr};  // [I, H]
+  Linear up_proj_{nullptr};    // [I, H]
+  Linear down_proj_{nullptr};  // [H, I]
 };
 TORCH_MODULE(Mlp);
 
 class DecoderLayerImpl : public torch::nn::Module {
  public:
-  explicit DecoderLayerImpl(const ModelConfig& config);
+  // Parameters in `options`' dtype and on its device; projections zero, norms one.
+  DecoderLayerImpl(const ModelConfig& config, const at::TensorOptions& options);
   // x [N, T, H] -> [N, T, H].
   at::Tensor forward(const at::Tensor& x, const AttentionContext& context);
 

@@ -131,11 +131,12 @@ absl::StatusOr<Transformer> load_hf_model(const std::string& dir, const ModelCon
   config.path = dir;
   TERSE_RETURN_IF_ERROR(apply_hf_config((fs::path(dir) / "config.json").string(), &config));
   TERSE_ASSIGN_OR_RETURN(SafetensorsCheckpoint checkpoint, SafetensorsCheckpoint::open(dir));
-  Transformer model(config);
-  model->to(device);
+  Transformer model(config, device, WeightInit::kNone);
   TERSE_RETURN_IF_ERROR(load_weights(model, checkpoint));
   const fs::path value_head_path = fs::path(dir) / kValueHeadFile;
-  if (config.value_head && fs::exists(value_head_path)) {
+  if (config.value_head && !fs::exists(value_head_path)) {
+    model->init_weights(0, kValueHeadPrefix);
+  } else if (config.value_head) {
     TERSE_ASSIGN_OR_RETURN(auto file, SafetensorsFile::open(value_head_path.string()));
     std::map<std::string, at::Tensor> tensors;
     for (const SafetensorsEntry& entry : file->entries()) tensors[entry.name] = file->tensor(entry);
@@ -153,9 +154,8 @@ absl::StatusOr<Transformer> make_model(const ModelConfig& config, uint64_t seed,
     return absl::FailedPreconditionError(
         "`model.vocab_size` is 0: set it, or take it from the tokenizer before building the model");
   }
-  Transformer model(config);
+  Transformer model(config, device, WeightInit::kNone);
   model->init_weights(seed);
-  model->to(device);
   return model;
 }
 

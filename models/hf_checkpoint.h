@@ -35,8 +35,8 @@ absl::Status load_weights(Transformer& model, const SafetensorsCheckpoint& check
 
 // Loads the Hugging Face model in `dir` onto `device`: architecture from config.json, runtime
 // options (dtype, value head, checkpointing, chunking) from `runtime`, weights from the
-// safetensors files, and the value head from value_head.safetensors when the model has one and
-// the file exists.
+// safetensors files, and the value head from value_head.safetensors when the model has one
+// (freshly drawn, seed 0, when the directory has none).
 absl::StatusOr<Transformer> load_hf_model(const std::string& dir, const ModelConfig& runtime,
                                           at::Device device = at::kCPU);
 

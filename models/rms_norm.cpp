@@ -2,8 +2,8 @@
 
 namespace terse {
 
-RmsNormImpl::RmsNormImpl(int64_t dim, double eps) : eps_(eps) {
-  weight = register_parameter("weight", at::ones({dim}));
+RmsNormImpl::RmsNormImpl(int64_t dim, double eps, const at::TensorOptions& options) : eps_(eps) {
+  weight = register_parameter("weight", at::ones({dim}, options));
 }
 
 at::Tensor RmsNormImpl::forward(const at::Tensor& x) {

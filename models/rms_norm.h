@@ -11,8 +11,9 @@ namespace terse {
 
 class RmsNormImpl : public torch::nn::Module {
  public:
-  // A norm over the last dimension of width `dim`, weight initialised to ones.
-  RmsNormImpl(int64_t dim, double eps);
+  // A norm over the last dimension of width `dim`, weight initialised to ones in `options`'
+  // dtype and device.
+  RmsNormImpl(int64_t dim, double eps, const at::TensorOptions& options);
   // x [..., dim] -> [..., dim] in x's dtype.
   at::Tensor forward(const at::Tensor& x);
 

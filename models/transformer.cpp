@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <string>
 #include <torch/csrc/autograd/grad_mode.h>
-#include <torch/nn/functional/linear.h>
+#include <torch/nn/modules/container/modulelist.h>
 
 #include "absl/strings/match.h"
 #include "models/activation_checkpoint.h"
@@ -32,38 +32,41 @@ at::Tensor chunk_logprobs(const at::Tensor& h, const at::Tensor& weight,
 
 }  // namespace
 
-TransformerImpl::TransformerImpl(const ModelConfig& config) : config_(config) {
-  TORCH_CHECK(config.validate().ok(), "invalid model config: ", config.validate().message());
+TransformerImpl::TransformerImpl(const ModelConfig& config, at::Device device, WeightInit init)
+    : config_(config) {
+  const absl::Status valid = config.validate();
+  TORCH_CHECK(valid.ok(), "invalid model config: ", valid.message());
   TORCH_CHECK(config.vocab_size > 0, "model.vocab_size must be set (got ", config.vocab_size, ")");
+  const at::TensorOptions options = at::TensorOptions(device).dtype(
+      config.dtype == DType::kBFloat16 ? at::kBFloat16 : at::kFloat);
+  const int64_t hidden = config.hidden_size;
   inverse_frequencies_ = rope_inverse_frequencies(config);
   auto backbone = register_module("model", std::make_shared<torch::nn::Module>());
-  embed_tokens_ = backbone->register_module(
-      "embed_tokens", torch::nn::Embedding(config.vocab_size, config.hidden_size));
+  embed_tokens_ =
+      backbone->register_module("embed_tokens", std::make_shared<torch::nn::Module>())
+          ->register_parameter("weight", at::zeros({config.vocab_size, hidden}, options));
   auto layers = backbone->register_module("layers", torch::nn::ModuleList());
   for (int64_t i = 0; i < config.num_layers; ++i) {
-    layers_.push_back(DecoderLayer(config));
+    layers_.push_back(DecoderLayer(config, options));
     layers->push_back(layers_.back());
   }
-  norm_ = backbone->register_module("norm", RmsNorm(config.hidden_size, config.rms_norm_eps));
+  norm_ = backbone->register_module("norm", RmsNorm(hidden, config.rms_norm_eps, options));
   if (!config.tie_embeddings) {
-    lm_head_ = register_module(
-        "lm_head",
-        torch::nn::Linear(
-            torch::nn::LinearOptions(config.hidden_size, config.vocab_size).bias(false)));
+    lm_head_ = register_module("lm_head", Linear(hidden, config.vocab_size, false, options));
   }
   if (config.value_head) {
-    value_head_ = register_module("value_head", torch::nn::Linear(config.hidden_size, 1));
+    value_head_ = register_module("value_head", Linear(hidden, 1, true, options));
   }
-  init_weights(0);
-  to(config.dtype == DType::kBFloat16 ? at::kBFloat16 : at::kFloat);
+  if (init == WeightInit::kRandom) init_weights(0);
 }
 
-at::Device TransformerImpl::device() const { return embed_tokens_->weight.device(); }
+at::Device TransformerImpl::device() const { return embed_tokens_.device(); }
 
-void TransformerImpl::init_weights(uint64_t seed) {
+void TransformerImpl::init_weights(uint64_t seed, absl::string_view prefix) {
   at::Generator generator = at::detail::createCPUGenerator(seed);
   torch::autograd::AutoGradMode no_grad(false);
   for (auto& item : named_parameters()) {
+    if (!absl::StartsWith(item.key(), prefix)) continue;
     at::Tensor& param = item.value();
     at::Tensor value;
     if (absl::EndsWith(item.key(), "norm.weight")) {
@@ -85,11 +88,10 @@ at::Tensor TransformerImpl::forward(const at::Tensor& ids, const at::Tensor& att
   const at::Tensor causal = at::ones({t, t}, real.options()).tril();  // [T, T]
   AttentionContext context;
   context.allowed = causal.unsqueeze(0).logical_and(real.unsqueeze(1));  // [N, T, T]
-  context.rope =
-      rope_tables(inverse_frequencies_, position_ids, embed_tokens_->weight.scalar_type());
+  context.rope = rope_tables(inverse_frequencies_, position_ids, embed_tokens_.scalar_type());
   const bool checkpoint =
       config_.activation_checkpointing && torch::autograd::GradMode::is_enabled();
-  return run_layers(embed_tokens_(ids), context, checkpoint);
+  return run_layers(at::embedding(embed_tokens_, ids), context, checkpoint);
 }
 
 at::Tensor TransformerImpl::forward_cached(const at::Tensor& ids, const at::Tensor& attention_mask,
@@ -102,11 +104,10 @@ at::Tensor TransformerImpl::forward_cached(const at::Tensor& ids, const at::Tens
   const KvAppend plan = cache.plan_append(attention_mask);
   AttentionContext context;
   context.allowed = plan.allowed;
-  context.rope =
-      rope_tables(inverse_frequencies_, position_ids, embed_tokens_->weight.scalar_type());
+  context.rope = rope_tables(inverse_frequencies_, position_ids, embed_tokens_.scalar_type());
   context.cache = &cache;
   context.plan = &plan;
-  at::Tensor hidden = run_layers(embed_tokens_(ids), context, /*checkpoint=*/false);
+  at::Tensor hidden = run_layers(at::embedding(embed_tokens_, ids), context, /*checkpoint=*/false);
   cache.commit(plan);
   return hidden;
 }
@@ -134,11 +135,11 @@ at::Tensor TransformerImpl::run_layers(at::Tensor hidden, const AttentionContext
 
 KvCache TransformerImpl::new_cache(int64_t batch, int64_t capacity) const {
   return KvCache(config_.num_layers, batch, config_.num_kv_heads, capacity,
-                 config_.resolved_head_dim(), embed_tokens_->weight.options());
+                 config_.resolved_head_dim(), embed_tokens_.options());
 }
 
 const at::Tensor& TransformerImpl::output_weight() const {
-  return lm_head_ ? lm_head_->weight : embed_tokens_->weight;
+  return lm_head_ ? lm_head_->weight : embed_tokens_;
 }
 
 at::Tensor TransformerImpl::logits(const at::Tensor& hidden) {

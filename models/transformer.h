@@ -14,30 +14,37 @@
 #include <ATen/ATen.h>
 #include <cstdint>
 #include <torch/nn/module.h>
-#include <torch/nn/modules/container/modulelist.h>
-#include <torch/nn/modules/embedding.h>
-#include <torch/nn/modules/linear.h>
 #include <torch/nn/pimpl.h>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "models/decoder_layer.h"
 #include "models/kv_cache.h"
+#include "models/linear.h"
 #include "models/model_config.h"
 #include "models/rms_norm.h"
 
 namespace terse {
 
+// How a new Transformer's weights start.
+enum class WeightInit {
+  kRandom,  // init_weights(0)
+  kNone,    // zero matrices and biases, unit norms: for weights about to be loaded
+};
+
 class TransformerImpl : public torch::nn::Module {
  public:
-  // A model of `config`'s shape (validated, vocab_size > 0) in config.dtype on the CPU, with
-  // freshly initialised weights (see init_weights with seed 0). Move it with `to(device)`.
-  explicit TransformerImpl(const ModelConfig& config);
+  // A model of `config`'s shape (validated, vocab_size > 0) whose parameters are created in
+  // config.dtype directly on `device`.
+  explicit TransformerImpl(const ModelConfig& config, at::Device device = at::kCPU,
+                           WeightInit init = WeightInit::kRandom);
 
   const ModelConfig& config() const { return config_; }
   at::Device device() const;
-  // Redraws the weights: matrices ~ N(0, init_std²), norms 1, biases 0, from a CPU generator
-  // seeded with `seed`, so the result is the same on every device.
-  void init_weights(uint64_t seed);
+  // Redraws the parameters whose names start with `prefix` (all by default): matrices ~
+  // N(0, init_std²), norms 1, biases 0, from a CPU generator seeded with `seed`, so the result
+  // is the same on every device.
+  void init_weights(uint64_t seed, absl::string_view prefix = "");
 
   // Hidden states after the final norm, [N, T, H], for ids [N, T] (int64), attention_mask
   // [N, T] and position_ids [N, T] (int64). Checkpoints every block when
@@ -68,12 +75,12 @@ class TransformerImpl : public torch::nn::Module {
   at::Tensor run_layers(at::Tensor hidden, const AttentionContext& context, bool checkpoint);
 
   ModelConfig config_;
-  at::Tensor inverse_frequencies_;              // [D/2] float32, CPU
-  torch::nn::Embedding embed_tokens_{nullptr};  // [V, H]
+  at::Tensor inverse_frequencies_;  // [D/2] float32, CPU
+  at::Tensor embed_tokens_;         // [V, H]
   std::vector<DecoderLayer> layers_;
-  RmsNorm norm_{nullptr};                  // [H]
-  torch::nn::Linear lm_head_{nullptr};     // [V, H], untied models only
-  torch::nn::Linear value_head_{nullptr};  // [1, H] + [1], value_head only
+  RmsNorm norm_{nullptr};       // [H]
+  Linear lm_head_{nullptr};     // [V, H], untied models only
+  Linear value_head_{nullptr};  // [1, H] + [1], value_head only
 };
 TORCH_MODULE(Transformer);
 

@@ -319,7 +319,7 @@ TEST_CASE("missing, unexpected and mis-shaped weights are all listed in one erro
 
 TEST_CASE("make_model builds new models and loads directories", "[hf]") {
   ModelConfig config = testing::tiny_config("qwen2");
-  const auto a = make_model(config, 1);
+  auto a = make_model(config, 1);
   const auto b = make_model(config, 1);
   const auto c = make_model(config, 2);
   REQUIRE((a.ok() && b.ok() && c.ok()));
@@ -327,6 +327,19 @@ TEST_CASE("make_model builds new models and loads directories", "[hf]") {
   CHECK(bit_identical(wa, (*b)->named_parameters()["model.layers.0.mlp.up_proj.weight"]));
   CHECK_FALSE(bit_identical(wa, (*c)->named_parameters()["model.layers.0.mlp.up_proj.weight"]));
   CHECK(wa.std().item<double>() == Approx(config.init_std).epsilon(0.1));
+
+  // A directory without a value head gives a loaded model with a value head a fresh one.
+  testing::TempDir dir;
+  REQUIRE(export_hf_model(*a, dir.path()).ok());
+  CHECK_FALSE(fs::exists(dir.file(kValueHeadFile)));
+  ModelConfig runtime;
+  runtime.path = dir.path();
+  runtime.value_head = true;
+  const auto loaded = make_model(runtime, 3);
+  REQUIRE(loaded.ok());
+  CHECK(bit_identical((*loaded)->named_parameters()["model.layers.0.mlp.up_proj.weight"], wa));
+  const at::Tensor value_weight = (*loaded)->named_parameters()["value_head.weight"];
+  CHECK(value_weight.std().item<double>() == Approx(config.init_std).epsilon(0.5));
 
   config.vocab_size = 0;
   CHECK(make_model(config, 1).status().code() == absl::StatusCode::kFailedPrecondition);

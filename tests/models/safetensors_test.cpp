@@ -214,6 +214,10 @@ TEST_CASE("malformed safetensors files give clear errors, never a crash", "[safe
   SECTION("header is not an object") {
     CHECK_THAT(open_error(write_raw(dir, "[1, 2]", 0)), Catch::Contains("not a JSON object"));
   }
+  SECTION("deeply nested header") {
+    const std::string nested = std::string(200000, '[') + std::string(200000, ']');
+    CHECK_THAT(open_error(write_raw(dir, nested, 0)), Catch::Contains("not a JSON object"));
+  }
   SECTION("truncated data") {
     CHECK_THAT(open_error(write_raw(dir, "{" + tensor + "}", 10)),
                Catch::Contains("tensor `w` ends at byte 16") && Catch::Contains("truncated"));
