@@ -237,7 +237,7 @@ absl::Status read_fields(ConfigReader& r, ModelConfig* c) {
   TERSE_RETURN_IF_ERROR(r.integer("num_key_value_heads", &c->num_kv_heads, false));
   // transformers' defaults where the file is silent.
   c->head_dim = qwen3 ? 128 : 0;
-  if (!qwen2) TERSE_RETURN_IF_ERROR(r.integer("head_dim", &c->head_dim, false));
+  TERSE_RETURN_IF_ERROR(r.integer("head_dim", &c->head_dim, false));
   c->max_seq_len = arch->family == ModelFamily::kLlama ? 2048 : 32768;
   TERSE_RETURN_IF_ERROR(r.integer("max_position_embeddings", &c->max_seq_len, false));
   c->rope_theta = 10000.0;

@@ -90,6 +90,11 @@ TEST_CASE("published config.json files of each family are read", "[hf]") {
   CHECK(config.dtype == DType::kBFloat16);
   CHECK(config.value_head);
 
+  // A head_dim that agrees with hidden_size / num_heads is harmless in a qwen2 config.
+  Json with_head_dim = Json::parse(kQwen25Config);
+  with_head_dim["head_dim"] = 64;
+  CHECK(apply_text(dir, with_head_dim.dump(), &config).ok());
+
   REQUIRE(apply_text(dir, kQwen3Config, &config).ok());
   CHECK(config.family == ModelFamily::kQwen3);
   CHECK(config.resolved_head_dim() == 128);
@@ -134,6 +139,7 @@ TEST_CASE("unsupported config.json content is refused, naming the field", "[hf]"
        "field `hidden_size` is required"},
       {with(kQwen25Config, "num_attention_heads", 0), "field `num_attention_heads` must be"},
       {with(kQwen25Config, "num_key_value_heads", 4), "must be a multiple of `model.num_kv_heads`"},
+      {with(kQwen25Config, "head_dim", 128), "must be 0 or hidden_size / num_heads = 64"},
       {with(kLlama32Config, "rope_scaling", Json::object({{"rope_type", "yarn"}, {"factor", 4}})),
        "field `rope_scaling.rope_type` = \"yarn\" is not supported"},
       {with(kLlama32Config, "rope_scaling", Json::object({{"rope_type", "llama3"}})),
