@@ -38,8 +38,9 @@ std::string shape_text(at::IntArrayRef shape) {
 
 bool is_value_head(const std::string& name) { return absl::StartsWith(name, kValueHeadPrefix); }
 
-// Copies `source` tensors onto the parameters named like them; `select` picks which
-// parameters this source is responsible for. Lists every disagreement in one error.
+// Copies `source` tensors onto the parameters named like them: the value head's parameters when
+// `value_head`, every other parameter otherwise. Lists every disagreement in one error, before
+// copying anything; copy_ converts dtype and device.
 absl::Status copy_named(Transformer& model, const std::map<std::string, at::Tensor>& source,
                         bool value_head, const std::string& where) {
   std::vector<std::string> problems;
@@ -73,7 +74,7 @@ absl::Status copy_named(Transformer& model, const std::map<std::string, at::Tens
   }
   torch::autograd::AutoGradMode no_grad(false);
   for (auto& [name, param] : params) {
-    param.copy_(source.at(name).to(param.device(), param.scalar_type()));
+    param.copy_(source.at(name));
   }
   return absl::OkStatus();
 }

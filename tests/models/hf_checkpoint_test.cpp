@@ -19,12 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
-bool bit_identical(const at::Tensor& a, const at::Tensor& b) {
-  if (a.scalar_type() != b.scalar_type() || a.sizes() != b.sizes()) return false;
-  const at::Tensor ca = a.contiguous(), cb = b.contiguous();
-  return std::memcmp(ca.data_ptr(), cb.data_ptr(), ca.numel() * ca.element_size()) == 0;
-}
-
 // Real config.json files, as published with the checkpoints.
 const char* kQwen25Config = R"({
   "architectures": ["Qwen2ForCausalLM"], "attention_dropout": 0.0, "bos_token_id": 151643,
@@ -280,7 +274,7 @@ TEST_CASE("export writes what transformers loads, and terse loads it back bit-id
   for (const auto& item : original) {
     INFO(item.key());
     REQUIRE(reloaded.contains(item.key()));
-    CHECK(bit_identical(reloaded[item.key()], item.value()));
+    CHECK(testing::bit_identical(reloaded[item.key()], item.value()));
   }
 
   // Exporting again into the same place needs permission.
@@ -330,8 +324,9 @@ TEST_CASE("make_model builds new models and loads directories", "[hf]") {
   const auto c = make_model(config, 2);
   REQUIRE((a.ok() && b.ok() && c.ok()));
   const at::Tensor wa = (*a)->named_parameters()["model.layers.0.mlp.up_proj.weight"];
-  CHECK(bit_identical(wa, (*b)->named_parameters()["model.layers.0.mlp.up_proj.weight"]));
-  CHECK_FALSE(bit_identical(wa, (*c)->named_parameters()["model.layers.0.mlp.up_proj.weight"]));
+  CHECK(testing::bit_identical(wa, (*b)->named_parameters()["model.layers.0.mlp.up_proj.weight"]));
+  CHECK_FALSE(
+      testing::bit_identical(wa, (*c)->named_parameters()["model.layers.0.mlp.up_proj.weight"]));
   CHECK(wa.std().item<double>() == Approx(config.init_std).epsilon(0.1));
 
   // A directory without a value head gives a loaded model with a value head a fresh one.
@@ -343,7 +338,8 @@ TEST_CASE("make_model builds new models and loads directories", "[hf]") {
   runtime.value_head = true;
   const auto loaded = make_model(runtime, 3);
   REQUIRE(loaded.ok());
-  CHECK(bit_identical((*loaded)->named_parameters()["model.layers.0.mlp.up_proj.weight"], wa));
+  CHECK(testing::bit_identical((*loaded)->named_parameters()["model.layers.0.mlp.up_proj.weight"],
+                               wa));
   const at::Tensor value_weight = (*loaded)->named_parameters()["value_head.weight"];
   CHECK(value_weight.std().item<double>() == Approx(config.init_std).epsilon(0.5));
 

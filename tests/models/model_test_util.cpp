@@ -5,6 +5,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -118,6 +119,12 @@ PaddedBatch pad_batch(const std::vector<std::vector<int64_t>>& sequences,
     }
   }
   return batch;
+}
+
+bool bit_identical(const at::Tensor& a, const at::Tensor& b) {
+  if (a.scalar_type() != b.scalar_type() || a.sizes() != b.sizes()) return false;
+  const at::Tensor ca = a.contiguous(), cb = b.contiguous();
+  return std::memcmp(ca.data_ptr(), cb.data_ptr(), ca.numel() * ca.element_size()) == 0;
 }
 
 std::vector<int64_t> random_ids(int64_t count, int64_t vocab, uint64_t seed) {

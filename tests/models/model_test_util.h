@@ -48,6 +48,9 @@ struct PaddedBatch {
 PaddedBatch pad_batch(const std::vector<std::vector<int64_t>>& sequences,
                       const std::vector<bool>& left_pad);
 
+// Same dtype, shape and bytes.
+bool bit_identical(const at::Tensor& a, const at::Tensor& b);
+
 // Random token ids in [0, vocab).
 std::vector<int64_t> random_ids(int64_t count, int64_t vocab, uint64_t seed);
 

@@ -16,13 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Same dtype, shape and bytes.
-bool bit_identical(const at::Tensor& a, const at::Tensor& b) {
-  if (a.scalar_type() != b.scalar_type() || a.sizes() != b.sizes()) return false;
-  const at::Tensor ca = a.contiguous(), cb = b.contiguous();
-  return std::memcmp(ca.data_ptr(), cb.data_ptr(), ca.numel() * ca.element_size()) == 0;
-}
-
 std::vector<NamedTensor> sample_tensors() {
   at::manual_seed(3);
   return {
@@ -73,7 +66,7 @@ TEST_CASE("safetensors files round-trip bit-identically", "[safetensors]") {
     INFO(t.name);
     const SafetensorsEntry* entry = (*file)->find(t.name);
     REQUIRE(entry != nullptr);
-    CHECK(bit_identical((*file)->tensor(*entry), t.tensor));
+    CHECK(testing::bit_identical((*file)->tensor(*entry), t.tensor));
   }
   CHECK((*file)->find("absent") == nullptr);
 
@@ -125,7 +118,7 @@ TEST_CASE("sharded checkpoints round-trip with an index", "[safetensors]") {
   CHECK(checkpoint->names().size() == tensors.size());
   for (const NamedTensor& t : tensors) {
     INFO(t.name);
-    CHECK(bit_identical(checkpoint->tensor(t.name), t.tensor));
+    CHECK(testing::bit_identical(checkpoint->tensor(t.name), t.tensor));
   }
 
   SECTION("one file when everything fits") {
@@ -135,7 +128,7 @@ TEST_CASE("sharded checkpoints round-trip with an index", "[safetensors]") {
     CHECK_FALSE(fs::exists(single.file("model.safetensors.index.json")));
     const auto one = SafetensorsCheckpoint::open(single.path());
     REQUIRE(one.ok());
-    CHECK(bit_identical(one->tensor("bf16"), tensors[1].tensor));
+    CHECK(testing::bit_identical(one->tensor("bf16"), tensors[1].tensor));
   }
 }
 
