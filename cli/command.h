@@ -40,5 +40,6 @@ std::unique_ptr<Command> make_launch_command();
 std::unique_ptr<Command> make_verify_command();
 std::unique_ptr<Command> make_tokenize_command();
 std::unique_ptr<Command> make_tasks_command();
+std::unique_ptr<Command> make_score_command();
 
 }  // namespace terse
