@@ -18,6 +18,10 @@ const std::vector<CommandEntry>& command_table() {
        make_tasks_command},
       {"score", "Log-probability of each token of JSON id arrays (one per line) under a model.",
        make_score_command},
+      {"generate", "Sample completions from a model directory with the rollout engine.",
+       make_generate_command},
+      {"bench", "Benchmarks: rollout throughput against the machine's matmul peak.",
+       make_bench_command},
   };
   return table;
 }

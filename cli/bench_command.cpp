@@ -1,0 +1,125 @@
+// `terse bench rollout`: rollout-engine throughput on random weights, with the machine's matmul
+// peak measured in the same run, as one JSON object.
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "cli/command.h"
+#include "core/machine_info.h"
+#include "core/status.h"
+#include "models/hf_checkpoint.h"
+#include "models/hf_config.h"
+#include "rollout/sampling_engine.h"
+
+namespace terse {
+namespace {
+
+using nlohmann::json;
+
+struct RolloutBenchSpec {
+  std::string model_config;  // Hugging Face config.json
+  int64_t batch = 64;        // prompts (one sample each)
+  int64_t prompt_len = 32;
+  int64_t new_tokens = 128;
+  int64_t threads = 1;
+  std::string dtype = "fp32";
+  uint64_t seed = 0;
+};
+
+int64_t count_parameters(Transformer& model) {
+  int64_t total = 0;
+  for (const at::Tensor& p : model->parameters()) total += p.numel();
+  return total;
+}
+
+absl::StatusOr<json> bench_rollout(const RolloutBenchSpec& spec) {
+  ModelConfig config;
+  TERSE_RETURN_IF_ERROR(apply_hf_config(spec.model_config, &config));
+  config.dtype = spec.dtype == "bf16" ? DType::kBFloat16 : DType::kFloat32;
+  config.max_seq_len = std::max(config.max_seq_len, spec.prompt_len + spec.new_tokens);
+  set_torch_threads(spec.threads);
+  TERSE_ASSIGN_OR_RETURN(Transformer model, make_model(config, spec.seed));
+
+  // Random prompts; no stop tokens, so every sample gets exactly new_tokens tokens.
+  at::Generator generator = at::globalContext().defaultGenerator(at::kCPU).clone();
+  generator.set_current_seed(spec.seed);
+  std::vector<PromptSpec> prompts;
+  for (int64_t p = 0; p < spec.batch; ++p) {
+    const at::Tensor ids =
+        at::randint(config.vocab_size, {spec.prompt_len}, generator, at::kLong).contiguous();
+    prompts.push_back(
+        {std::vector<int64_t>(ids.data_ptr<int64_t>(), ids.data_ptr<int64_t>() + spec.prompt_len),
+         p});
+  }
+  GenerationConfig generation;
+  generation.max_new_tokens = spec.new_tokens;
+  generation.seed = spec.seed;
+  generate(model, {prompts.front()}, generation, {}, 0);  // warm-up: allocator, kernel choice
+
+  const auto start = std::chrono::steady_clock::now();
+  const Trajectory batch = generate(model, prompts, generation, {}, 0);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double new_tokens = batch.completion_mask.sum().item<double>();
+  const int64_t params = count_parameters(model);
+  const double peak = measure_matmul_gflops(
+      spec.dtype == "bf16" ? MatmulDType::kBFloat16 : MatmulDType::kFloat32, 1024, 1.0);
+  const double model_gflops = 2.0 * static_cast<double>(params) * new_tokens / seconds / 1e9;
+  return json{{"benchmark", "rollout"},     {"tokens_per_s", new_tokens / seconds},
+              {"params", params},           {"model_gflops", model_gflops},
+              {"matmul_peak_gflops", peak}, {"roofline_fraction", model_gflops / peak},
+              {"seconds", seconds},         {"new_tokens", new_tokens},
+              {"batch", spec.batch},        {"prompt_len", spec.prompt_len},
+              {"threads", spec.threads},    {"dtype", spec.dtype}};
+}
+
+class BenchCommand : public Command {
+ public:
+  void add_options(CLI::App& app) override {
+    app.require_subcommand(1);
+    rollout_ = app.add_subcommand("rollout", "Rollout engine throughput on random weights.");
+    rollout_->add_option("--model-config", spec_.model_config, "Hugging Face config.json.")
+        ->required();
+    rollout_->add_option("--batch", spec_.batch, "Prompts, one sample each.")
+        ->check(CLI::Range(1, 1 << 16));
+    rollout_->add_option("--prompt-len", spec_.prompt_len, "Prompt tokens.")
+        ->check(CLI::Range(1, 1 << 20));
+    rollout_->add_option("--new-tokens", spec_.new_tokens, "New tokens per sample (exactly).")
+        ->check(CLI::Range(1, 1 << 20));
+    rollout_->add_option("--threads", spec_.threads, "LibTorch intra-op threads.")
+        ->check(CLI::Range(1, 1024));
+    rollout_->add_option("--dtype", spec_.dtype, "fp32 or bf16.")
+        ->check(CLI::IsMember({"fp32", "bf16"}));
+    rollout_->add_option("--seed", spec_.seed, "Seed of the weights and prompts.");
+    rollout_->add_flag("--json", json_, "Print one JSON object instead of a summary line.");
+  }
+
+  absl::Status run() override {
+    TERSE_ASSIGN_OR_RETURN(const json result, bench_rollout(spec_));
+    if (json_) {
+      std::cout << result.dump() << std::endl;
+    } else {
+      std::cout << absl::StrFormat(
+          "rollout: %.0f new tokens/s, %.1fM params, %.1f model GFLOP/s = %.0f%% of the %.1f "
+          "GFLOP/s matmul peak (%s, %d thread(s))\n",
+          result["tokens_per_s"].get<double>(), result["params"].get<double>() / 1e6,
+          result["model_gflops"].get<double>(), 100 * result["roofline_fraction"].get<double>(),
+          result["matmul_peak_gflops"].get<double>(), spec_.dtype, spec_.threads);
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  CLI::App* rollout_ = nullptr;
+  RolloutBenchSpec spec_;
+  bool json_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_bench_command() { return std::make_unique<BenchCommand>(); }
+
+}  // namespace terse

@@ -1,0 +1,116 @@
+// Prompt shards, the rollout worker's weight updates, and `terse generate` run as a program.
+#include "rollout/rollout_worker.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/str_split.h"
+#include "models/char_tokenizer.h"
+#include "models/hf_checkpoint.h"
+#include "tests/test_util.h"
+
+namespace terse {
+namespace {
+
+using testing::run_command;
+using testing::TempDir;
+using testing::terse_command;
+using testing::write_file;
+
+std::vector<PromptSpec> numbered_prompts(int64_t count) {
+  std::vector<PromptSpec> prompts;
+  for (int64_t i = 0; i < count; ++i) prompts.push_back({{i + 1, i + 2}, i});
+  return prompts;
+}
+
+std::vector<int64_t> group_ids(const std::vector<PromptSpec>& prompts) {
+  std::vector<int64_t> ids;
+  for (const PromptSpec& p : prompts) ids.push_back(p.group_id);
+  return ids;
+}
+
+TEST_CASE("shards split prompts by rank and wrap around", "[prompt_shard]") {
+  PromptShard rank0(numbered_prompts(5), 0, 2);
+  PromptShard rank1(numbered_prompts(5), 1, 2);
+  CHECK(rank0.size() == 3);
+  CHECK(rank1.size() == 2);
+  CHECK(group_ids(rank0.next(4)) == std::vector<int64_t>{0, 2, 4, 0});
+  CHECK(group_ids(rank1.next(3)) == std::vector<int64_t>{1, 3, 1});
+  CHECK(rank0.cursor() == 4);
+  rank0.set_cursor(2);
+  CHECK(group_ids(rank0.next(1)) == std::vector<int64_t>{4});
+}
+
+Transformer tiny_model(uint64_t seed, int64_t vocab) {
+  ModelConfig config;
+  config.vocab_size = vocab;
+  config.hidden_size = 32;
+  config.num_layers = 2;
+  config.num_heads = 2;
+  config.num_kv_heads = 2;
+  config.intermediate_size = 64;
+  config.init_std = 0.5;
+  auto model = make_model(config, seed);
+  REQUIRE(model.ok());
+  return *model;
+}
+
+TEST_CASE("a worker samples with the weights it was last given", "[rollout_worker]") {
+  GenerationConfig config;
+  config.sampling.greedy = true;
+  config.max_new_tokens = 8;
+  config.group_size = 2;
+  RolloutWorker worker(tiny_model(1, 30), PromptShard(numbered_prompts(4), 0, 1), config, {});
+  const Trajectory before = worker.next_batch(2);
+  CHECK(before.policy_version == 0);
+  CHECK(before.group_ids == std::vector<int64_t>{0, 0, 1, 1});
+
+  Transformer other = tiny_model(2, 30);
+  worker.load_weights(other, 3);
+  const Trajectory after = worker.next_batch(2);  // prompts 2 and 3
+  CHECK(after.policy_version == 3);
+  const std::vector<PromptSpec> all = numbered_prompts(4);
+  const Trajectory expected =
+      generate(other, std::vector<PromptSpec>(all.begin() + 2, all.end()), config, {}, 0);
+  CHECK(at::equal(after.completion_ids, expected.completion_ids));
+}
+
+TEST_CASE("terse generate samples from an exported model directory", "[generate]") {
+  TempDir dir;
+  auto tokenizer = CharTokenizer::create("abcdefghij+= ");
+  REQUIRE(tokenizer.ok());
+  REQUIRE((*tokenizer)->save((dir / "tok").string()).ok());
+  Transformer model = tiny_model(4, (*tokenizer)->vocab_size());
+  ExportOptions options;
+  options.source_dir = (dir / "tok").string();
+  REQUIRE(export_hf_model(model, (dir / "model").string(), options).ok());
+  write_file(dir / "prompts.jsonl", "{\"prompt\": \"ab+cd=\"}\n\n{\"prompt\": \"j\"}\n");
+
+  const auto result = run_command(terse_command("generate --model '" + (dir / "model").string() +
+                                                "' --prompts '" + (dir / "prompts.jsonl").string() +
+                                                "' -n 2 --max-new-tokens 5 --seed 1"));
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  const std::vector<std::string> lines = absl::StrSplit(result.out, '\n', absl::SkipEmpty());
+  REQUIRE(lines.size() == 4);  // 2 prompts x 2 samples
+  const auto first = nlohmann::json::parse(lines[0]);
+  CHECK(first["prompt"] == "ab+cd=");
+  CHECK(first["sample"] == 0);
+  CHECK(nlohmann::json::parse(lines[3])["prompt"] == "j");
+  for (const std::string& line : lines) {
+    const auto row = nlohmann::json::parse(line);
+    const std::vector<int32_t> tokens = row["tokens"].get<std::vector<int32_t>>();
+    CHECK(tokens.size() <= 5);
+    CHECK(row["completion"] == (*tokenizer)->decode(tokens));
+    CHECK((row["finish_reason"] == "length" ? tokens.size() == 5 : true));
+  }
+
+  write_file(dir / "bad.jsonl", "{\"prompt\": \"ab\"}\n{\"text\": 3}\n");
+  const auto bad = run_command(terse_command("generate --model '" + (dir / "model").string() +
+                                             "' --prompts '" + (dir / "bad.jsonl").string() + "'"));
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("bad.jsonl:2"));
+}
+
+}  // namespace
+}  // namespace terse

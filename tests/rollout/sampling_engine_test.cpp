@@ -1,0 +1,212 @@
+// The sampling engine on a tiny random-weight model: token sampling by hand, reproducibility,
+// stop conditions, ragged prompts and compaction (checked against one-prompt-at-a-time runs),
+// and behaviour log-probs equal to the trainer's full-forward recomputation.
+#include "rollout/sampling_engine.h"
+
+#include <catch2/catch.hpp>
+#include <torch/torch.h>
+
+#include "models/hf_checkpoint.h"
+
+namespace terse {
+namespace {
+
+constexpr int64_t kVocab = 40;
+
+Transformer tiny_model() {
+  ModelConfig config;
+  config.vocab_size = kVocab;
+  config.hidden_size = 32;
+  config.num_layers = 2;
+  config.num_heads = 4;
+  config.num_kv_heads = 2;
+  config.intermediate_size = 64;
+  config.max_seq_len = 128;
+  config.tie_embeddings = false;
+  config.init_std = 0.5;  // peaked distributions, so greedy decoding is not a coin toss
+  auto model = make_model(config, 11);
+  REQUIRE(model.ok());
+  return *model;
+}
+
+// A detokenizer for the tests: id i is the letter 'a' + i % 26.
+std::string letters(const std::vector<int64_t>& ids) {
+  std::string text;
+  for (int64_t id : ids) text += static_cast<char>('a' + id % 26);
+  return text;
+}
+
+std::vector<PromptSpec> ragged_prompts() {
+  return {{{1, 2, 3, 4, 5, 6, 7}, 0}, {{8, 9}, 1}, {{10, 11, 12, 13}, 2}};
+}
+
+GenerationConfig greedy(int64_t max_new, int64_t group_size = 1) {
+  GenerationConfig config;
+  config.sampling.greedy = true;
+  config.max_new_tokens = max_new;
+  config.group_size = group_size;
+  return config;
+}
+
+TEST_CASE("token sampler: greedy, the reported log-prob and truncation by hand", "[sampler]") {
+  // probs of row 0 at temperature 1: softmax(log [0.5, 0.3, 0.15, 0.05]) = 0.5, 0.3, 0.15, 0.05.
+  const at::Tensor logits = at::log(at::tensor({0.5, 0.3, 0.15, 0.05}, at::kFloat)).view({1, 4});
+  at::Generator generator = at::globalContext().defaultGenerator(at::kCPU).clone();
+  generator.set_current_seed(1);
+
+  SamplingParams params;
+  params.greedy = true;
+  SampledTokens best = sample_tokens(logits, params, generator);
+  CHECK(best.tokens.item<int64_t>() == 0);
+  CHECK(best.logprobs.item<float>() == Approx(std::log(0.5)));
+
+  // Temperature 2: softmax(log p / 2) is proportional to sqrt(p); token 0 has
+  // sqrt(.5) / (sqrt(.5) + sqrt(.3) + sqrt(.15) + sqrt(.05))
+  //   = 0.70711 / (0.70711 + 0.54772 + 0.38730 + 0.22361) = 0.70711 / 1.86574 = 0.37899.
+  params.temperature = 2;
+  best = sample_tokens(logits, params, generator);
+  CHECK(best.logprobs.item<float>() == Approx(std::log(0.37899)).epsilon(1e-4));
+
+  // top_p 0.9 keeps 0.5, 0.3, 0.15 (mass before 0.05 is 0.95 >= 0.9); top_k 2 keeps two.
+  const at::Tensor nucleus = truncate_logits(logits, 0, 0.9);
+  CHECK(std::isinf(nucleus[0][3].item<float>()));
+  CHECK(std::isfinite(nucleus[0][2].item<float>()));
+  const at::Tensor top2 = truncate_logits(logits, 2, 1.0);
+  CHECK(std::isfinite(top2[0][1].item<float>()));
+  CHECK(std::isinf(top2[0][2].item<float>()));
+
+  // Sampling never draws a truncated token.
+  params = SamplingParams{};
+  params.top_k = 2;
+  const at::Tensor many = logits.expand({4000, 4}).contiguous();
+  const at::Tensor drawn = sample_tokens(many, params, generator).tokens;
+  CHECK(drawn.max().item<int64_t>() <= 1);
+  // Renormalised over the top 2: token 0 with 0.5 / 0.8 = 0.625.
+  CHECK((drawn == 0).to(at::kFloat).mean().item<float>() == Approx(0.625).margin(0.03));
+}
+
+TEST_CASE("the same seed gives the same tokens; another seed other tokens", "[engine]") {
+  Transformer model = tiny_model();
+  GenerationConfig config;
+  config.max_new_tokens = 12;
+  config.group_size = 4;
+  config.seed = 5;
+  const Trajectory a = generate(model, ragged_prompts(), config, {}, 0);
+  const Trajectory b = generate(model, ragged_prompts(), config, {}, 0);
+  CHECK(at::equal(a.completion_ids, b.completion_ids));
+  CHECK(at::equal(a.behavior_logprobs, b.behavior_logprobs));
+  config.seed = 6;
+  const Trajectory c = generate(model, ragged_prompts(), config, {}, 0);
+  CHECK_FALSE(at::equal(a.completion_ids, c.completion_ids));
+  CHECK(a.size() == 12);  // 3 prompts x 4 samples
+  CHECK(a.group_ids == std::vector<int64_t>{0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2});
+  CHECK(a.prompt_ids[5] == std::vector<int64_t>{8, 9});
+}
+
+TEST_CASE("ragged prompts in one batch decode as each prompt alone", "[engine]") {
+  Transformer model = tiny_model();
+  const Trajectory batch = generate(model, ragged_prompts(), greedy(10, 2), {}, 0);
+  for (int64_t p = 0; p < 3; ++p) {
+    const Trajectory alone = generate(model, {ragged_prompts()[p]}, greedy(10), {}, 0);
+    INFO("prompt " << p);
+    CHECK(batch.completion(2 * p) == alone.completion(0));
+    CHECK(batch.completion(2 * p + 1) == alone.completion(0));  // G copies of a greedy sample
+    CHECK(batch.finish_reasons[2 * p] == FinishReason::kLength);
+  }
+}
+
+TEST_CASE("stop tokens end a completion (kept in it); others run to the limit", "[engine]") {
+  Transformer model = tiny_model();
+  const std::vector<PromptSpec> prompts = ragged_prompts();
+  const Trajectory free_run = generate(model, prompts, greedy(16), {}, 0);
+  // Stop on prompt 0's fourth token: its completion ends right there.
+  const std::vector<int64_t> first = free_run.completion(0);
+  GenerationConfig config = greedy(16);
+  config.stop_token_ids = {first[3]};
+  const Trajectory stopped = generate(model, prompts, config, {}, 0);
+  const auto cut = std::find(first.begin(), first.end(), first[3]);
+  CHECK(stopped.completion(0) == std::vector<int64_t>(first.begin(), cut + 1));
+  CHECK(stopped.finish_reasons[0] == FinishReason::kStop);
+  // Every other completion is its free run cut at the first stop token, if any: compaction
+  // (dropping finished rows mid-batch) must not disturb the rows that go on.
+  for (int64_t i = 1; i < stopped.size(); ++i) {
+    const std::vector<int64_t> full = free_run.completion(i);
+    const auto end = std::find(full.begin(), full.end(), first[3]);
+    const bool hit = end != full.end();
+    INFO("sample " << i);
+    CHECK(stopped.completion(i) == std::vector<int64_t>(full.begin(), hit ? end + 1 : full.end()));
+    CHECK(stopped.finish_reasons[i] == (hit ? FinishReason::kStop : FinishReason::kLength));
+  }
+  CHECK(stopped.completion_mask.sum(1).max().item<float>() <= 16);
+}
+
+TEST_CASE("stop strings end a completion once its text contains them", "[engine]") {
+  Transformer model = tiny_model();
+  const std::vector<PromptSpec> prompts = {ragged_prompts()[1]};
+  const std::vector<int64_t> free_run = generate(model, prompts, greedy(16), {}, 0).completion(0);
+  const std::string text = letters(free_run);
+  const std::string stop = text.substr(4, 2);  // two letters that first occur at or before 4
+  GenerationConfig config = greedy(16);
+  config.stop_strings = {stop};
+  const Trajectory stopped = generate(model, prompts, config, letters, 0);
+  const size_t end = text.find(stop) + stop.size();
+  CHECK(letters(stopped.completion(0)) == text.substr(0, end));
+  CHECK(stopped.finish_reasons[0] == FinishReason::kStop);
+}
+
+// log pi(token) at `temperature` by a full forward over prompt + completion, as the trainer
+// computes it: hidden / temperature through the (bias-free) output layer.
+at::Tensor recompute_logprobs(Transformer& model, const Trajectory& batch, double temperature) {
+  const int64_t count = batch.size(), completion = batch.completion_ids.size(1);
+  int64_t longest = 0;
+  for (const auto& prompt : batch.prompt_ids) {
+    longest = std::max<int64_t>(longest, prompt.size() + completion);
+  }
+  at::Tensor ids = at::zeros({count, longest}, at::kLong);
+  at::Tensor mask = at::zeros({count, longest}, at::kLong);
+  at::Tensor targets = at::zeros({count, longest}, at::kLong);
+  for (int64_t i = 0; i < count; ++i) {
+    const auto& prompt = batch.prompt_ids[i];
+    const std::vector<int64_t> tokens = batch.completion(i);
+    std::vector<int64_t> sequence = prompt;
+    sequence.insert(sequence.end(), tokens.begin(), tokens.end());
+    const int64_t length = static_cast<int64_t>(sequence.size());
+    ids[i].narrow(0, 0, length).copy_(at::tensor(sequence, at::kLong));
+    mask[i].narrow(0, 0, length).fill_(1);
+    targets[i].narrow(0, 0, length - 1).copy_(ids[i].narrow(0, 1, length - 1));
+  }
+  const at::Tensor positions = at::arange(longest, at::kLong).expand({count, longest});
+  const at::Tensor hidden = model->forward(ids, mask, positions);               // [N, S, H]
+  const at::Tensor all = model->token_logprobs(hidden / temperature, targets);  // [N, S]
+  at::Tensor out = at::zeros({count, completion});
+  for (int64_t i = 0; i < count; ++i) {
+    const int64_t start = static_cast<int64_t>(batch.prompt_ids[i].size()) - 1;
+    const int64_t length = batch.completion_mask[i].sum().item<int64_t>();
+    out[i].narrow(0, 0, length).copy_(all[i].narrow(0, start, length));
+  }
+  return out;
+}
+
+TEST_CASE("recorded log-probs equal the trainer's full-forward recomputation", "[engine]") {
+  Transformer model = tiny_model();
+  for (const auto& [temperature, top_p] : {std::pair{1.0, 1.0}, {0.7, 0.9}, {1.3, 0.8}}) {
+    GenerationConfig config;
+    config.max_new_tokens = 20;
+    config.group_size = 3;
+    config.sampling.temperature = temperature;
+    config.sampling.top_p = top_p;
+    config.sampling.top_k = 30;
+    config.seed = 3;
+    config.stop_token_ids = {7};  // some samples stop early: ragged completions
+    const Trajectory batch = generate(model, ragged_prompts(), config, {}, 0);
+    const at::Tensor recomputed = recompute_logprobs(model, batch, temperature);
+    const at::Tensor difference =
+        (recomputed - batch.behavior_logprobs).abs() * batch.completion_mask;
+    INFO("temperature " << temperature << ", top_p " << top_p);
+    CHECK(difference.max().item<float>() < 1e-4);
+    CHECK(batch.behavior_logprobs.abs().sum().item<float>() > 0);
+  }
+}
+
+}  // namespace
+}  // namespace terse
