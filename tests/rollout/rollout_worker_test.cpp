@@ -7,6 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "models/char_tokenizer.h"
 #include "models/hf_checkpoint.h"
+#include "tests/rollout/tiny_model.h"
 #include "tests/test_util.h"
 
 namespace terse {
@@ -41,31 +42,20 @@ TEST_CASE("shards split prompts by rank and wrap around", "[prompt_shard]") {
   CHECK(group_ids(rank0.next(1)) == std::vector<int64_t>{4});
 }
 
-Transformer tiny_model(uint64_t seed, int64_t vocab) {
-  ModelConfig config;
-  config.vocab_size = vocab;
-  config.hidden_size = 32;
-  config.num_layers = 2;
-  config.num_heads = 2;
-  config.num_kv_heads = 2;
-  config.intermediate_size = 64;
-  config.init_std = 0.5;
-  auto model = make_model(config, seed);
-  REQUIRE(model.ok());
-  return *model;
-}
+using testing::tiny_rollout_model;
 
 TEST_CASE("a worker samples with the weights it was last given", "[rollout_worker]") {
   GenerationConfig config;
   config.sampling.greedy = true;
   config.max_new_tokens = 8;
   config.group_size = 2;
-  RolloutWorker worker(tiny_model(1, 30), PromptShard(numbered_prompts(4), 0, 1), config, {});
+  RolloutWorker worker(tiny_rollout_model(1, 30), PromptShard(numbered_prompts(4), 0, 1), config,
+                       {});
   const Trajectory before = worker.next_batch(2);
   CHECK(before.policy_version == 0);
   CHECK(before.group_ids == std::vector<int64_t>{0, 0, 1, 1});
 
-  Transformer other = tiny_model(2, 30);
+  Transformer other = tiny_rollout_model(2, 30);
   worker.load_weights(other, 3);
   const Trajectory after = worker.next_batch(2);  // prompts 2 and 3
   CHECK(after.policy_version == 3);
@@ -80,7 +70,7 @@ TEST_CASE("terse generate samples from an exported model directory", "[generate]
   auto tokenizer = CharTokenizer::create("abcdefghij+= ");
   REQUIRE(tokenizer.ok());
   REQUIRE((*tokenizer)->save((dir / "tok").string()).ok());
-  Transformer model = tiny_model(4, (*tokenizer)->vocab_size());
+  Transformer model = tiny_rollout_model(4, (*tokenizer)->vocab_size());
   ExportOptions options;
   options.source_dir = (dir / "tok").string();
   REQUIRE(export_hf_model(model, (dir / "model").string(), options).ok());

@@ -6,28 +6,14 @@
 #include <catch2/catch.hpp>
 #include <torch/torch.h>
 
-#include "models/hf_checkpoint.h"
+#include "tests/rollout/tiny_model.h"
 
 namespace terse {
 namespace {
 
 constexpr int64_t kVocab = 40;
 
-Transformer tiny_model() {
-  ModelConfig config;
-  config.vocab_size = kVocab;
-  config.hidden_size = 32;
-  config.num_layers = 2;
-  config.num_heads = 4;
-  config.num_kv_heads = 2;
-  config.intermediate_size = 64;
-  config.max_seq_len = 128;
-  config.tie_embeddings = false;
-  config.init_std = 0.5;  // peaked distributions, so greedy decoding is not a coin toss
-  auto model = make_model(config, 11);
-  REQUIRE(model.ok());
-  return *model;
-}
+Transformer tiny_model() { return testing::tiny_rollout_model(11, kVocab); }
 
 // A detokenizer for the tests: id i is the letter 'a' + i % 26.
 std::string letters(const std::vector<int64_t>& ids) {

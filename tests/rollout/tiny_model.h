@@ -1,0 +1,27 @@
+// A tiny random-weight model for the rollout tests. Its large init scale makes next-token
+// distributions peaked, so greedy decoding is not a coin toss between near-equal logits.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include "models/hf_checkpoint.h"
+
+namespace terse::testing {
+
+inline Transformer tiny_rollout_model(uint64_t seed, int64_t vocab) {
+  ModelConfig config;
+  config.vocab_size = vocab;
+  config.hidden_size = 32;
+  config.num_layers = 2;
+  config.num_heads = 4;
+  config.num_kv_heads = 2;
+  config.intermediate_size = 64;
+  config.max_seq_len = 128;
+  config.tie_embeddings = false;
+  config.init_std = 0.5;
+  auto model = make_model(config, seed);
+  REQUIRE(model.ok());
+  return *model;
+}
+
+}  // namespace terse::testing
