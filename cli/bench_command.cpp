@@ -1,9 +1,10 @@
-// `terse bench rollout`: rollout-engine throughput on random weights, with the machine's matmul
-// peak measured in the same run, as one JSON object.
+// `terse bench rollout` and `terse bench train`: rollout-engine and GRPO-update throughput on
+// random weights, with the machine's matmul peak measured in the same run.
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <torch/torch.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -13,6 +14,7 @@
 #include "models/hf_checkpoint.h"
 #include "models/hf_config.h"
 #include "rollout/sampling_engine.h"
+#include "trainer/policy_loss.h"
 
 namespace terse {
 namespace {
@@ -76,6 +78,78 @@ absl::StatusOr<json> bench_rollout(const RolloutBenchSpec& spec) {
               {"threads", spec.threads},    {"dtype", spec.dtype}};
 }
 
+struct TrainBenchSpec {
+  std::string model_config;  // Hugging Face config.json
+  int64_t batch = 16;        // sequences per update
+  int64_t seq_len = 160;     // tokens per sequence (all of them trained on)
+  int64_t threads = 1;
+  std::string dtype = "fp32";
+  int64_t steps = 3;  // timed updates, after one warm-up update
+  uint64_t seed = 0;
+};
+
+// One GRPO update on random tokens: forward, token log-probs, clipped loss (token mean),
+// backward, global-norm clip, AdamW.
+void grpo_update(Transformer& model, torch::optim::AdamW& optimizer, const at::Tensor& ids,
+                 const at::Tensor& old_logprobs, const at::Tensor& advantages) {
+  const int64_t count = ids.size(0), length = ids.size(1);
+  const at::Tensor mask = at::ones({count, length}, at::kLong);
+  const at::Tensor positions = at::arange(length, at::kLong).expand({count, length});
+  optimizer.zero_grad();
+  const at::Tensor hidden = model->forward(ids, mask, positions);  // [N, S, H]
+  const at::Tensor inputs = hidden.narrow(1, 0, length - 1);
+  const at::Tensor logprobs = model->token_logprobs(inputs, ids.narrow(1, 1, length - 1));
+  PolicyLossInputs in;
+  in.logprobs = logprobs;  // [N, S-1]
+  in.old_logprobs = old_logprobs;
+  in.advantages = advantages;
+  in.mask = at::ones_like(logprobs);
+  policy_loss(in, PolicyLossConfig{}, count_batch(in.mask, 1)).loss.backward();
+  torch::nn::utils::clip_grad_norm_(model->parameters(), 1.0);
+  optimizer.step();
+}
+
+absl::StatusOr<json> bench_train(const TrainBenchSpec& spec) {
+  ModelConfig config;
+  TERSE_RETURN_IF_ERROR(apply_hf_config(spec.model_config, &config));
+  config.dtype = spec.dtype == "bf16" ? DType::kBFloat16 : DType::kFloat32;
+  config.max_seq_len = std::max(config.max_seq_len, spec.seq_len);
+  set_torch_threads(spec.threads);
+  TERSE_ASSIGN_OR_RETURN(Transformer model, make_model(config, spec.seed));
+  torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-5));
+  at::Generator generator = at::globalContext().defaultGenerator(at::kCPU).clone();
+  generator.set_current_seed(spec.seed);
+  const at::Tensor ids =
+      at::randint(config.vocab_size, {spec.batch, spec.seq_len}, generator, at::kLong);
+  const at::Tensor old_logprobs =
+      -at::rand({spec.batch, spec.seq_len - 1}, generator) * 5;  // plausible log-probs
+  const at::Tensor advantages = at::randn({spec.batch}, generator);
+  grpo_update(model, optimizer, ids, old_logprobs, advantages);  // warm-up
+  const auto start = std::chrono::steady_clock::now();
+  for (int64_t step = 0; step < spec.steps; ++step) {
+    grpo_update(model, optimizer, ids, old_logprobs, advantages);
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() /
+      static_cast<double>(spec.steps);
+  const double tokens = static_cast<double>(spec.batch * spec.seq_len);
+  const int64_t params = count_parameters(model);
+  const double peak = measure_matmul_gflops(
+      spec.dtype == "bf16" ? MatmulDType::kBFloat16 : MatmulDType::kFloat32, 1024, 1.0);
+  const double model_gflops = 6.0 * static_cast<double>(params) * tokens / seconds / 1e9;
+  return json{{"benchmark", "train"},
+              {"tokens_per_s", tokens / seconds},
+              {"params", params},
+              {"model_gflops", model_gflops},
+              {"matmul_peak_gflops", peak},
+              {"roofline_fraction", model_gflops / peak},
+              {"seconds_per_update", seconds},
+              {"batch", spec.batch},
+              {"seq_len", spec.seq_len},
+              {"threads", spec.threads},
+              {"dtype", spec.dtype}};
+}
+
 class BenchCommand : public Command {
  public:
   void add_options(CLI::App& app) override {
@@ -95,26 +169,49 @@ class BenchCommand : public Command {
         ->check(CLI::IsMember({"fp32", "bf16"}));
     rollout_->add_option("--seed", spec_.seed, "Seed of the weights and prompts.");
     rollout_->add_flag("--json", json_, "Print one JSON object instead of a summary line.");
+
+    train_ = app.add_subcommand("train",
+                                "One GRPO update (forward, loss, backward, AdamW) on "
+                                "random tokens.");
+    train_->add_option("--model-config", train_spec_.model_config, "Hugging Face config.json.")
+        ->required();
+    train_->add_option("--batch", train_spec_.batch, "Sequences per update.")
+        ->check(CLI::Range(1, 1 << 16));
+    train_->add_option("--seq-len", train_spec_.seq_len, "Tokens per sequence.")
+        ->check(CLI::Range(2, 1 << 20));
+    train_->add_option("--threads", train_spec_.threads, "LibTorch intra-op threads.")
+        ->check(CLI::Range(1, 1024));
+    train_->add_option("--dtype", train_spec_.dtype, "fp32 or bf16.")
+        ->check(CLI::IsMember({"fp32", "bf16"}));
+    train_->add_option("--steps", train_spec_.steps, "Timed updates (after one warm-up).")
+        ->check(CLI::Range(1, 1000));
+    train_->add_flag("--json", json_, "Print one JSON object instead of a summary line.");
   }
 
   absl::Status run() override {
-    TERSE_ASSIGN_OR_RETURN(const json result, bench_rollout(spec_));
+    const bool rollout = rollout_->parsed();
+    TERSE_ASSIGN_OR_RETURN(const json result,
+                           rollout ? bench_rollout(spec_) : bench_train(train_spec_));
     if (json_) {
       std::cout << result.dump() << std::endl;
     } else {
       std::cout << absl::StrFormat(
-          "rollout: %.0f new tokens/s, %.1fM params, %.1f model GFLOP/s = %.0f%% of the %.1f "
-          "GFLOP/s matmul peak (%s, %d thread(s))\n",
-          result["tokens_per_s"].get<double>(), result["params"].get<double>() / 1e6,
+          "%s: %.0f %s/s, %.1fM params, %.1f model GFLOP/s = %.0f%% of the %.1f GFLOP/s matmul "
+          "peak (%s, %d thread(s))\n",
+          rollout ? "rollout" : "train", result["tokens_per_s"].get<double>(),
+          rollout ? "new tokens" : "tokens", result["params"].get<double>() / 1e6,
           result["model_gflops"].get<double>(), 100 * result["roofline_fraction"].get<double>(),
-          result["matmul_peak_gflops"].get<double>(), spec_.dtype, spec_.threads);
+          result["matmul_peak_gflops"].get<double>(), result["dtype"].get<std::string>(),
+          result["threads"].get<int64_t>());
     }
     return absl::OkStatus();
   }
 
  private:
   CLI::App* rollout_ = nullptr;
+  CLI::App* train_ = nullptr;
   RolloutBenchSpec spec_;
+  TrainBenchSpec train_spec_;
   bool json_ = false;
 };
 

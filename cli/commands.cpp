@@ -20,7 +20,7 @@ const std::vector<CommandEntry>& command_table() {
        make_score_command},
       {"generate", "Sample completions from a model directory with the rollout engine.",
        make_generate_command},
-      {"bench", "Benchmarks: rollout throughput against the machine's matmul peak.",
+      {"bench", "Benchmarks: rollout and training throughput against the matmul peak.",
        make_bench_command},
   };
   return table;
