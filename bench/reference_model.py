@@ -4,6 +4,8 @@ Written from the architecture's definition: RMSNorm, rotary embeddings, grouped-
 SwiGLU MLP, untied output layer. `forward` takes an optional list of per-layer (key, value)
 tensors and grows it with torch.cat, as a Hugging Face-style sampling loop does.
 """
+import argparse
+import json
 import math
 
 import torch
@@ -94,3 +96,25 @@ class Model:
             x = x + (torch.nn.functional.silu(y @ layer["gate"].T) * (y @ layer["up"].T)) @ layer["down"].T
         x = rms_norm(x, self.norm, self.eps)
         return (x if all_positions else x[:, -1]) @ self.lm_head.T, new_cache
+
+
+def parse_args(description, workload):
+    """Command-line arguments of a reference benchmark: the shared ones (model config, threads,
+    dtype) plus `workload`, a list of (flag, default) integer options."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--model-config", required=True)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--dtype", choices=["fp32", "bf16"], default="fp32")
+    for flag, default in workload:
+        parser.add_argument(flag, type=int, default=default)
+    return parser.parse_args()
+
+
+def build_model(args):
+    """Sets the thread count and returns (config, random-weight Model, seeded generator)."""
+    torch.set_num_threads(args.threads)
+    dtype = torch.bfloat16 if args.dtype == "bf16" else torch.float32
+    with open(args.model_config) as f:
+        cfg = json.load(f)
+    generator = torch.Generator().manual_seed(0)
+    return cfg, Model(cfg, dtype, generator), generator

@@ -8,30 +8,17 @@ torch.cat, softmax sampling, end-of-sequence ignored. Prints one JSON object wit
   /usr/bin/python3 bench/reference_rollout.py --model-config bench/w1_config.json --batch 64 \
       --prompt-len 32 --new-tokens 128 --threads 1
 """
-import argparse
 import json
 import time
 
 import torch
 
-from reference_model import Model
+from reference_model import build_model, parse_args
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--model-config", required=True)
-    parser.add_argument("--batch", type=int, default=64)
-    parser.add_argument("--prompt-len", type=int, default=32)
-    parser.add_argument("--new-tokens", type=int, default=128)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--dtype", choices=["fp32", "bf16"], default="fp32")
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
-    dtype = torch.bfloat16 if args.dtype == "bf16" else torch.float32
-    with open(args.model_config) as f:
-        cfg = json.load(f)
-    generator = torch.Generator().manual_seed(0)
-    model = Model(cfg, dtype, generator)
+    args = parse_args(__doc__, [("--batch", 64), ("--prompt-len", 32), ("--new-tokens", 128)])
+    cfg, model, generator = build_model(args)
     prompts = torch.randint(cfg["vocab_size"], (args.batch, args.prompt_len), generator=generator)
     with torch.inference_mode():
         start = time.perf_counter()

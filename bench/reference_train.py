@@ -8,13 +8,12 @@ clipping and AdamW. Prints one JSON object with tokens_per_s (tokens trained per
   /usr/bin/python3 bench/reference_train.py --model-config bench/w1_config.json --batch 16 \
       --seq-len 160 --threads 1
 """
-import argparse
 import json
 import time
 
 import torch
 
-from reference_model import Model
+from reference_model import build_model, parse_args
 
 
 def grpo_update(model, optimizer, ids, old_logprobs, advantages, eps_low=0.2, eps_high=0.2):
@@ -30,20 +29,8 @@ def grpo_update(model, optimizer, ids, old_logprobs, advantages, eps_low=0.2, ep
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--model-config", required=True)
-    parser.add_argument("--batch", type=int, default=16)
-    parser.add_argument("--seq-len", type=int, default=160)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--dtype", choices=["fp32", "bf16"], default="fp32")
-    parser.add_argument("--steps", type=int, default=3)
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
-    dtype = torch.bfloat16 if args.dtype == "bf16" else torch.float32
-    with open(args.model_config) as f:
-        cfg = json.load(f)
-    generator = torch.Generator().manual_seed(0)
-    model = Model(cfg, dtype, generator)
+    args = parse_args(__doc__, [("--batch", 16), ("--seq-len", 160), ("--steps", 3)])
+    cfg, model, generator = build_model(args)
     for p in model.parameters():
         p.requires_grad_(True)
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-5)
