@@ -14,6 +14,7 @@ PACKAGES=(
   libyaml-cpp-dev libabsl-dev nlohmann-json3-dev libcli11-dev libpcre2-dev libxxhash-dev libicu-dev
   catch2                # Catch2 v2, for the tests
   python3-torch         # independent PyTorch references used by tests and benchmarks
+  python3-protobuf      # reads TensorBoard event files back in the tests
 )
 
 missing=()
