@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(
   cmake g++ make ccache clang-format pkg-config
+  clang libclang-rt-dev  # libFuzzer and the sanitizers, for scripts/fuzz.sh
   libtorch-dev          # LibTorch 1.13 (CPU, c10d + Gloo)
   libopenblas0-openmp   # without it libtorch's fp32 matmul runs on the reference BLAS (~25x slower)
   libgloo-dev           # headers of Gloo, the CPU collectives behind c10d's ProcessGroupGloo
