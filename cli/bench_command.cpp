@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "cli/command.h"
+#include "core/device.h"
 #include "core/machine_info.h"
 #include "core/status.h"
 #include "models/hf_checkpoint.h"
@@ -28,8 +29,21 @@ struct RolloutBenchSpec {
   int64_t new_tokens = 128;
   int64_t threads = 1;
   std::string dtype = "fp32";
+  std::string device = "cpu";
   uint64_t seed = 0;
 };
+
+// The device named by --device (auto | cpu | cuda), for a single process (LOCAL_RANK 0).
+absl::StatusOr<c10::Device> bench_device(const std::string& name) {
+  const Device setting = name == "cuda"   ? Device::kCuda
+                         : name == "auto" ? Device::kAuto
+                                          : Device::kCpu;
+  return select_device(setting, 0, gpu_availability());
+}
+
+MatmulDType matmul_dtype(const std::string& dtype) {
+  return dtype == "bf16" ? MatmulDType::kBFloat16 : MatmulDType::kFloat32;
+}
 
 int64_t count_parameters(Transformer& model) {
   int64_t total = 0;
@@ -43,7 +57,8 @@ absl::StatusOr<json> bench_rollout(const RolloutBenchSpec& spec) {
   config.dtype = spec.dtype == "bf16" ? DType::kBFloat16 : DType::kFloat32;
   config.max_seq_len = std::max(config.max_seq_len, spec.prompt_len + spec.new_tokens);
   set_torch_threads(spec.threads);
-  TERSE_ASSIGN_OR_RETURN(Transformer model, make_model(config, spec.seed));
+  TERSE_ASSIGN_OR_RETURN(const c10::Device device, bench_device(spec.device));
+  TERSE_ASSIGN_OR_RETURN(Transformer model, make_model(config, spec.seed, device));
 
   // Random prompts; no stop tokens, so every sample gets exactly new_tokens tokens.
   at::Generator generator = at::globalContext().defaultGenerator(at::kCPU).clone();
@@ -67,8 +82,7 @@ absl::StatusOr<json> bench_rollout(const RolloutBenchSpec& spec) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double new_tokens = batch.completion_mask.sum().item<double>();
   const int64_t params = count_parameters(model);
-  const double peak = measure_matmul_gflops(
-      spec.dtype == "bf16" ? MatmulDType::kBFloat16 : MatmulDType::kFloat32, 1024, 1.0);
+  const double peak = measure_matmul_gflops(matmul_dtype(spec.dtype), 1024, 1.0, device);
   const double model_gflops = 2.0 * static_cast<double>(params) * new_tokens / seconds / 1e9;
   return json{{"benchmark", "rollout"},     {"tokens_per_s", new_tokens / seconds},
               {"params", params},           {"model_gflops", model_gflops},
@@ -84,7 +98,8 @@ struct TrainBenchSpec {
   int64_t seq_len = 160;     // tokens per sequence (all of them trained on)
   int64_t threads = 1;
   std::string dtype = "fp32";
-  int64_t steps = 3;  // timed updates, after one warm-up update
+  std::string device = "cpu";  // auto | cpu | cuda
+  int64_t steps = 3;           // timed updates, after one warm-up update
   uint64_t seed = 0;
 };
 
@@ -115,27 +130,28 @@ absl::StatusOr<json> bench_train(const TrainBenchSpec& spec) {
   config.dtype = spec.dtype == "bf16" ? DType::kBFloat16 : DType::kFloat32;
   config.max_seq_len = std::max(config.max_seq_len, spec.seq_len);
   set_torch_threads(spec.threads);
-  TERSE_ASSIGN_OR_RETURN(Transformer model, make_model(config, spec.seed));
+  TERSE_ASSIGN_OR_RETURN(const c10::Device device, bench_device(spec.device));
+  TERSE_ASSIGN_OR_RETURN(Transformer model, make_model(config, spec.seed, device));
   torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-5));
   at::Generator generator = at::globalContext().defaultGenerator(at::kCPU).clone();
   generator.set_current_seed(spec.seed);
   const at::Tensor ids =
-      at::randint(config.vocab_size, {spec.batch, spec.seq_len}, generator, at::kLong);
+      at::randint(config.vocab_size, {spec.batch, spec.seq_len}, generator, at::kLong).to(device);
   const at::Tensor old_logprobs =
-      -at::rand({spec.batch, spec.seq_len - 1}, generator) * 5;  // plausible log-probs
-  const at::Tensor advantages = at::randn({spec.batch}, generator);
+      (-at::rand({spec.batch, spec.seq_len - 1}, generator) * 5).to(device);  // plausible
+  const at::Tensor advantages = at::randn({spec.batch}, generator).to(device);
   grpo_update(model, optimizer, ids, old_logprobs, advantages);  // warm-up
   const auto start = std::chrono::steady_clock::now();
   for (int64_t step = 0; step < spec.steps; ++step) {
     grpo_update(model, optimizer, ids, old_logprobs, advantages);
   }
+  model->parameters().front().sum().item<float>();  // waits for a GPU to finish
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() /
       static_cast<double>(spec.steps);
   const double tokens = static_cast<double>(spec.batch * spec.seq_len);
   const int64_t params = count_parameters(model);
-  const double peak = measure_matmul_gflops(
-      spec.dtype == "bf16" ? MatmulDType::kBFloat16 : MatmulDType::kFloat32, 1024, 1.0);
+  const double peak = measure_matmul_gflops(matmul_dtype(spec.dtype), 1024, 1.0, device);
   const double model_gflops = 6.0 * static_cast<double>(params) * tokens / seconds / 1e9;
   return json{{"benchmark", "train"},
               {"tokens_per_s", tokens / seconds},
@@ -147,7 +163,8 @@ absl::StatusOr<json> bench_train(const TrainBenchSpec& spec) {
               {"batch", spec.batch},
               {"seq_len", spec.seq_len},
               {"threads", spec.threads},
-              {"dtype", spec.dtype}};
+              {"dtype", spec.dtype},
+              {"device", device.str()}};
 }
 
 class BenchCommand : public Command {
@@ -168,6 +185,8 @@ class BenchCommand : public Command {
     rollout_->add_option("--dtype", spec_.dtype, "fp32 or bf16.")
         ->check(CLI::IsMember({"fp32", "bf16"}));
     rollout_->add_option("--seed", spec_.seed, "Seed of the weights and prompts.");
+    rollout_->add_option("--device", spec_.device, "auto, cpu or cuda (GPU of LOCAL_RANK 0).")
+        ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
     rollout_->add_flag("--json", json_, "Print one JSON object instead of a summary line.");
 
     train_ = app.add_subcommand("train",
@@ -185,6 +204,8 @@ class BenchCommand : public Command {
         ->check(CLI::IsMember({"fp32", "bf16"}));
     train_->add_option("--steps", train_spec_.steps, "Timed updates (after one warm-up).")
         ->check(CLI::Range(1, 1000));
+    train_->add_option("--device", train_spec_.device, "auto, cpu or cuda (GPU of LOCAL_RANK 0).")
+        ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
     train_->add_flag("--json", json_, "Print one JSON object instead of a summary line.");
   }
 

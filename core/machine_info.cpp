@@ -61,19 +61,23 @@ MachineInfo read_machine_info() {
 
 void set_torch_threads(int64_t threads) { at::set_num_threads(static_cast<int>(threads)); }
 
-double measure_matmul_gflops(MatmulDType dtype, int64_t n, double seconds) {
+double measure_matmul_gflops(MatmulDType dtype, int64_t n, double seconds, c10::Device device) {
   c10::InferenceMode inference;
   const auto scalar = dtype == MatmulDType::kBFloat16 ? at::kBFloat16 : at::kFloat;
-  const at::Tensor a = at::randn({n, n}).to(scalar);  // [n, n]
-  const at::Tensor b = at::randn({n, n}).to(scalar);  // [n, n]
-  at::Tensor c = at::matmul(a, b);                    // warm-up: allocations, kernel choice
+  const at::Tensor a = at::randn({n, n}).to(device, scalar);  // [n, n]
+  const at::Tensor b = at::randn({n, n}).to(device, scalar);  // [n, n]
+  at::Tensor c = at::matmul(a, b);                            // warm-up: allocations, kernel choice
+  c.sum().item<float>();                                      // waits for a GPU to finish
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   int64_t products = 0;
   double elapsed = 0;
+  // Batches of products between clock reads: a GPU runs them asynchronously until the sync.
+  const int64_t batch = device.is_cpu() ? 1 : 20;
   do {
-    c = at::matmul(a, b);
-    ++products;
+    for (int64_t i = 0; i < batch; ++i) c = at::matmul(a, b);
+    c.sum().item<float>();
+    products += batch;
     elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   } while (elapsed < seconds);
   return 2.0 * n * n * n * products / elapsed / 1e9;

@@ -2,6 +2,7 @@
 // library actually loaded, threads, GPUs, and a matmul throughput probe.
 #pragma once
 
+#include <c10/core/Device.h>
 #include <cstdint>
 #include <string>
 
@@ -25,8 +26,9 @@ void set_torch_threads(int64_t threads);
 
 enum class MatmulDType { kFloat32, kBFloat16 };
 
-// Multiplies two n x n CPU matrices repeatedly for about `seconds` and returns GFLOP/s
-// (2 n^3 flops per product) on the current LibTorch thread count.
-double measure_matmul_gflops(MatmulDType dtype, int64_t n, double seconds);
+// Multiplies two n x n matrices on `device` repeatedly for about `seconds` and returns GFLOP/s
+// (2 n^3 flops per product); on the CPU at the current LibTorch thread count.
+double measure_matmul_gflops(MatmulDType dtype, int64_t n, double seconds,
+                             c10::Device device = c10::Device(c10::kCPU));
 
 }  // namespace terse
