@@ -43,5 +43,6 @@ std::unique_ptr<Command> make_tasks_command();
 std::unique_ptr<Command> make_score_command();
 std::unique_ptr<Command> make_generate_command();
 std::unique_ptr<Command> make_bench_command();
+std::unique_ptr<Command> make_report_command();
 
 }  // namespace terse

@@ -22,6 +22,8 @@ const std::vector<CommandEntry>& command_table() {
        make_generate_command},
       {"bench", "Benchmarks: rollout and training throughput against the matmul peak.",
        make_bench_command},
+      {"report", "A self-contained HTML page of runs' curves and final values.",
+       make_report_command},
   };
   return table;
 }

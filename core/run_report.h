@@ -1,0 +1,32 @@
+// A self-contained HTML report of one or more runs: a chart per metric with the runs' curves
+// overlaid (inline SVG), and a table of each run's final values. Opens offline.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/metrics.h"
+
+namespace terse {
+
+// One run's metrics.jsonl, named after its directory.
+struct RunCurves {
+  std::string name;
+  std::vector<std::pair<int64_t, Metrics>> rows;  // (step, metrics) in file order
+};
+
+// The metrics charted when present: reward, accuracy, length, KL, entropy, evaluation, loss.
+const std::vector<std::string>& default_report_metrics();
+
+// Reads `run_dir`/metrics.jsonl. NotFound naming the file when it is missing.
+absl::StatusOr<RunCurves> read_run_curves(const std::filesystem::path& run_dir);
+
+// The page: a chart for each of `metrics` that some run has, then the final-values table.
+std::string run_report_html(const std::vector<RunCurves>& runs,
+                            const std::vector<std::string>& metrics, const std::string& title);
+
+}  // namespace terse

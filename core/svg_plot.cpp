@@ -1,0 +1,135 @@
+#include "core/svg_plot.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace terse {
+namespace {
+
+// Colour-blind-safe categorical palette (Okabe & Ito 2008).
+constexpr const char* kColors[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
+                                   "#E69F00", "#56B4E9", "#000000", "#F0E442"};
+constexpr int kLeft = 60, kRight = 16, kTop = 28, kBottom = 42;
+
+struct Bounds {
+  double x_lo = std::numeric_limits<double>::infinity(), x_hi = -x_lo;
+  double y_lo = x_lo, y_hi = -x_lo;
+};
+
+Bounds bounds_of(const std::vector<PlotSeries>& series) {
+  Bounds b;
+  for (const PlotSeries& s : series) {
+    for (const auto& [x, y] : s.points) {
+      if (!std::isfinite(x) || !std::isfinite(y)) continue;
+      b.x_lo = std::min(b.x_lo, x), b.x_hi = std::max(b.x_hi, x);
+      b.y_lo = std::min(b.y_lo, y), b.y_hi = std::max(b.y_hi, y);
+    }
+  }
+  if (!std::isfinite(b.x_lo)) return Bounds{0, 1, 0, 1};
+  if (b.x_hi == b.x_lo) b.x_hi = b.x_lo + 1;
+  if (b.y_hi == b.y_lo) b.y_lo -= 0.5, b.y_hi += 0.5;
+  const double pad = 0.05 * (b.y_hi - b.y_lo);  // keeps flat lines off the frame
+  b.y_lo -= pad, b.y_hi += pad;
+  return b;
+}
+
+std::string number(double v) {
+  if (v == 0) return "0";
+  if (std::abs(v) >= 1e5 || std::abs(v) < 1e-3) return absl::StrFormat("%.2g", v);
+  return absl::StrFormat("%g", std::round(v * 1e6) / 1e6);
+}
+
+}  // namespace
+
+std::string xml_escape(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::vector<double> nice_ticks(double lo, double hi, int count) {
+  const double raw = (hi - lo) / std::max(count, 1);
+  const double power = std::pow(10.0, std::floor(std::log10(raw)));
+  double step = power;
+  for (const double factor : {1.0, 2.0, 5.0, 10.0}) {
+    step = factor * power;
+    if (step >= raw) break;
+  }
+  std::vector<double> ticks;
+  for (double t = std::ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) {
+    ticks.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);
+  }
+  return ticks;
+}
+
+std::string svg_line_chart(const std::vector<PlotSeries>& series, const PlotOptions& options) {
+  const Bounds b = bounds_of(series);
+  const double plot_w = options.width - kLeft - kRight, plot_h = options.height - kTop - kBottom;
+  auto px = [&](double x) { return kLeft + (x - b.x_lo) / (b.x_hi - b.x_lo) * plot_w; };
+  auto py = [&](double y) { return kTop + (1 - (y - b.y_lo) / (b.y_hi - b.y_lo)) * plot_h; };
+  std::string svg = absl::StrFormat(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+      "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"11\">\n"
+      "<text x=\"%d\" y=\"16\" font-size=\"13\">%s</text>\n",
+      options.width, options.height, options.width, options.height, kLeft,
+      xml_escape(options.title));
+  for (const double t : nice_ticks(b.y_lo, b.y_hi, 5)) {
+    absl::StrAppendFormat(&svg,
+                          "<line x1=\"%d\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
+                          "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
+                          kLeft, kLeft + plot_w, py(t), py(t), kLeft - 4, py(t) + 4, number(t));
+  }
+  for (const double t : nice_ticks(b.x_lo, b.x_hi, 6)) {
+    absl::StrAppendFormat(&svg, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
+                          px(t), kTop + plot_h + 14, number(t));
+  }
+  absl::StrAppendFormat(&svg,
+                        "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" "
+                        "stroke=\"#888\"/>\n<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s"
+                        "</text>\n<text x=\"12\" y=\"%.1f\" transform=\"rotate(-90 12 %.1f)\" "
+                        "text-anchor=\"middle\">%s</text>\n",
+                        kLeft, kTop, plot_w, plot_h, kLeft + plot_w / 2, options.height - 6,
+                        xml_escape(options.x_label), kTop + plot_h / 2, kTop + plot_h / 2,
+                        xml_escape(options.y_label));
+  for (size_t i = 0; i < series.size(); ++i) {
+    const char* color = kColors[i % (sizeof(kColors) / sizeof(kColors[0]))];
+    std::string points;
+    for (const auto& [x, y] : series[i].points) {
+      if (std::isfinite(x) && std::isfinite(y))
+        absl::StrAppendFormat(&points, "%.1f,%.1f ", px(x), py(y));
+    }
+    absl::StrAppendFormat(
+        &svg,
+        "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" "
+        "points=\"%s\"/>\n<text x=\"%.1f\" y=\"%d\" fill=\"%s\" text-anchor=\"end\">%s</text>\n",
+        color, points, kLeft + plot_w - 4, kTop + 14 + 13 * static_cast<int>(i), color,
+        xml_escape(series[i].name));
+  }
+  return svg + "</svg>\n";
+}
+
+}  // namespace terse

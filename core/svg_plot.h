@@ -1,0 +1,34 @@
+// Line charts as standalone SVG text: no scripts, fonts or links, so a page that inlines them
+// shows the same offline.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace terse {
+
+struct PlotSeries {
+  std::string name;                               // legend entry
+  std::vector<std::pair<double, double>> points;  // (x, y), in x order; non-finite y are skipped
+};
+
+struct PlotOptions {
+  std::string title;
+  std::string x_label = "step";
+  std::string y_label;
+  int width = 520;
+  int height = 300;
+};
+
+// An SVG line chart of `series` sharing one pair of axes, with ticks at round numbers and a
+// legend. Text is XML-escaped.
+std::string svg_line_chart(const std::vector<PlotSeries>& series, const PlotOptions& options);
+
+// Up to about `count` round tick values covering [lo, hi] (1, 2 or 5 times a power of ten apart).
+std::vector<double> nice_ticks(double lo, double hi, int count);
+
+// `text` with &, <, >, " and ' replaced by XML entities.
+std::string xml_escape(const std::string& text);
+
+}  // namespace terse
