@@ -1,7 +1,6 @@
 #include "trainer/sft_trainer.h"
 
 #include <chrono>
-#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <torch/cuda.h>
@@ -16,6 +15,7 @@
 #include "data/task_tokenizer.h"
 #include "models/hf_checkpoint.h"
 #include "models/tokenizer_loader.h"
+#include "trainer/grad_clip.h"
 #include "trainer/lr_schedule.h"
 
 namespace terse {
@@ -169,21 +169,11 @@ double SftTrainer::accumulate_gradients(const std::vector<const SftExample*>& ex
 }
 
 double SftTrainer::clip_gradients() {
-  // The same rule as torch.nn.utils.clip_grad_norm_: scale by max / (norm + 1e-6) when above.
-  double squares = 0;
   std::vector<at::Tensor> grads;
   for (const at::Tensor& p : model_->parameters()) {
-    if (!p.grad().defined()) continue;
-    grads.push_back(p.grad());
-    squares += p.grad().to(at::kFloat).pow(2).sum().item<double>();
+    if (p.grad().defined()) grads.push_back(p.grad());
   }
-  const double norm = std::sqrt(squares);
-  const double max_norm = config_.trainer.max_grad_norm;
-  if (max_norm > 0 && norm > max_norm) {
-    const double scale = max_norm / (norm + 1e-6);
-    for (at::Tensor& g : grads) g.mul_(scale);
-  }
-  return norm;
+  return clip_grad_norm(grads, config_.trainer.max_grad_norm);
 }
 
 Metrics SftTrainer::train_step() {

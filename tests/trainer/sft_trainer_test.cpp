@@ -17,6 +17,7 @@
 #include "models/hf_checkpoint.h"
 #include "tests/test_util.h"
 #include "trainer/epoch_sampler.h"
+#include "trainer/grad_clip.h"
 #include "trainer/sft_batch.h"
 
 namespace terse {
@@ -136,6 +137,21 @@ TEST_CASE("SFT examples are [bos] prompt completion [eos]", "[sft]") {
   const auto too_long = make_sft_examples(*tokenizer, *problems, SftTarget::kLong, 20);
   CHECK(too_long.status().code() == absl::StatusCode::kFailedPrecondition);
   CHECK(too_long.status().message().find("model.max_seq_len") != std::string::npos);
+}
+
+TEST_CASE("global gradient-norm clipping by hand", "[sft]") {
+  // |(3, 4, 12)| = 13; clipping to 1.3 scales by 1.3 / (13 + 1e-6) = 0.1 (to 1e-7).
+  const std::vector<at::Tensor> grads = {torch::tensor({3.0, 4.0}), torch::tensor({{12.0}})};
+  CHECK(clip_grad_norm(grads, 0.0) == Approx(13.0));
+  CHECK(grads[0][1].item<double>() == 4.0);  // 0 disables clipping
+  CHECK(clip_grad_norm(grads, 20.0) == Approx(13.0));
+  CHECK(grads[0][1].item<double>() == 4.0);  // below the limit: unchanged
+  CHECK(clip_grad_norm(grads, 1.3) == Approx(13.0));
+  CHECK(grads[0][0].item<double>() == Approx(0.3).epsilon(1e-6));
+  CHECK(grads[0][1].item<double>() == Approx(0.4).epsilon(1e-6));
+  CHECK(grads[1][0][0].item<double>() == Approx(1.2).epsilon(1e-6));
+  CHECK(clip_grad_norm(grads, 0.0) == Approx(1.3).epsilon(1e-6));
+  CHECK(clip_grad_norm({}, 1.0) == 0.0);
 }
 
 TEST_CASE("epoch sampler: permutations per epoch, resumable from its cursor", "[sft]") {
