@@ -177,25 +177,37 @@ double SftTrainer::clip_gradients() {
 }
 
 Metrics SftTrainer::train_step() {
+  const auto since = [](Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+  };
   const Clock::time_point start = Clock::now();
+  // 1. Batch: the next examples in the epoch order.
   const double lr = apply_lr_schedule();
   const std::vector<const SftExample*> examples =
       pointers(train_, sampler_->next(config_.trainer.sft.batch_size));
-  optimizer_->zero_grad();
-  const double loss = accumulate_gradients(examples);
-  const double grad_norm = clip_gradients();
-  optimizer_->step();
-  ++state_.step;
-  state_.cursor = sampler_->cursor();
   int64_t tokens = 0;
   for (const SftExample* e : examples) tokens += static_cast<int64_t>(e->ids.size()) - 1;
-  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  // 2. Forward and backward over the micro-batches.
+  const Clock::time_point backward_start = Clock::now();
+  optimizer_->zero_grad();
+  const double loss = accumulate_gradients(examples);
+  const double backward_seconds = since(backward_start);
+  // 3. Update: clip, then AdamW.
+  const Clock::time_point update_start = Clock::now();
+  const double grad_norm = clip_gradients();
+  optimizer_->step();
+  const double update_seconds = since(update_start);
+  ++state_.step;
+  state_.cursor = sampler_->cursor();
+  const double seconds = since(start);
   return {{"loss", loss},
           {"lr", lr},
           {"grad_norm", grad_norm},
           {"tokens", static_cast<double>(tokens)},
           {"tokens_per_s", static_cast<double>(tokens) / seconds},
-          {"time/train_s", seconds}};
+          {"time/train_s", seconds},
+          {"time/forward_backward_s", backward_seconds},
+          {"time/update_s", update_seconds}};
 }
 
 double SftTrainer::evaluate() {

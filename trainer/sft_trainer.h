@@ -53,7 +53,8 @@ class SftTrainer {
   // to `console`, checkpointing every trainer.save_every steps and at the end.
   absl::Status run(std::ostream& console);
 
-  // One optimiser step on the next batch; returns loss, lr, grad_norm and throughput.
+  // One optimiser step on the next batch; returns loss, lr, grad_norm (before clipping), tokens,
+  // tokens_per_s and the seconds of the step and of its phases (time/...).
   Metrics train_step();
   // Token-mean completion loss over the fixed evaluation examples (no gradient).
   double evaluate();

@@ -281,7 +281,8 @@ TEST_CASE("terse sft writes a run directory and refuses to reuse one", "[sft][cl
   auto metrics = read_metrics_log(run / kMetricsFile);
   REQUIRE(metrics.ok());
   REQUIRE(metrics->size() == 2);
-  for (const char* key : {"loss", "lr", "grad_norm", "tokens_per_s", "time/train_s", "eval/loss"}) {
+  for (const char* key : {"loss", "lr", "grad_norm", "tokens_per_s", "time/train_s",
+                          "time/forward_backward_s", "time/update_s", "eval/loss"}) {
     INFO(key);
     CHECK(metrics->back().second.count(key) == 1);
   }
