@@ -15,6 +15,7 @@
 #include "data/dataset.h"
 #include "data/task_tokenizer.h"
 #include "models/hf_checkpoint.h"
+#include "models/tokenizer_loader.h"
 #include "tests/test_util.h"
 #include "trainer/epoch_sampler.h"
 #include "trainer/grad_clip.h"
@@ -297,6 +298,11 @@ TEST_CASE("terse sft writes a run directory and refuses to reuse one", "[sft][cl
   auto loaded = load_hf_model(checkpoint.string(), ModelConfig{});
   INFO(loaded.status().ToString());
   CHECK(loaded.ok());
+  // The checkpoint's tokenizer is the task tokenizer: a tag reads back as one token.
+  auto tokenizer = load_tokenizer(checkpoint.string());
+  REQUIRE(tokenizer.ok());
+  CHECK((*tokenizer)->vocab_size() == 104);
+  CHECK((*tokenizer)->encode("<think>1</think>").size() == 3);
 
   const auto again = testing::run_command(testing::terse_command(args));
   CHECK(again.exit_code == 2);
