@@ -16,6 +16,8 @@ const std::vector<CommandEntry>& command_table() {
        make_tokenize_command},
       {"tasks", "Show sample problems of a task and their completion-length statistics.",
        make_tasks_command},
+      {"sft", "Supervised fine-tuning on the task's long (or core, or direct) completions.",
+       make_sft_command},
       {"score", "Log-probability of each token of JSON id arrays (one per line) under a model.",
        make_score_command},
       {"generate", "Sample completions from a model directory with the rollout engine.",

@@ -26,13 +26,15 @@ absl::Status write_file(const std::filesystem::path& path, const std::string& te
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<CharTokenizer>> CharTokenizer::create(absl::string_view alphabet) {
+absl::StatusOr<std::unique_ptr<CharTokenizer>> CharTokenizer::create(
+    absl::string_view alphabet, const std::vector<std::string>& added_tokens) {
   if (alphabet.empty()) return absl::InvalidArgumentError("the character alphabet is empty");
   if (!utf8_is_valid(alphabet)) {
     return absl::InvalidArgumentError("the character alphabet is not valid UTF-8");
   }
   std::vector<std::string> tokens(std::begin(kSpecialTokens), std::end(kSpecialTokens));
   absl::flat_hash_map<std::string, int32_t> seen;
+  for (const std::string& special : tokens) seen.emplace(special, 0);
   for (size_t pos = 0; pos < alphabet.size();) {
     const size_t length = utf8_char_length(alphabet, pos);
     std::string character(alphabet.substr(pos, length));
@@ -41,15 +43,31 @@ absl::StatusOr<std::unique_ptr<CharTokenizer>> CharTokenizer::create(absl::strin
       tokens.push_back(std::move(character));
     }
   }
-  return std::unique_ptr<CharTokenizer>(new CharTokenizer(std::move(tokens)));
+  const auto first_added = static_cast<int32_t>(tokens.size());
+  for (const std::string& token : added_tokens) {
+    if (token.empty() || !utf8_is_valid(token)) {
+      return absl::InvalidArgumentError("an added token is empty or not valid UTF-8");
+    }
+    if (!seen.emplace(token, static_cast<int32_t>(tokens.size())).second) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "added token \"", token, "\" is already a special token, a character or added"));
+    }
+    tokens.push_back(token);
+  }
+  return std::unique_ptr<CharTokenizer>(new CharTokenizer(std::move(tokens), first_added));
 }
 
-CharTokenizer::CharTokenizer(std::vector<std::string> tokens) : tokens_(std::move(tokens)) {
+CharTokenizer::CharTokenizer(std::vector<std::string> tokens, int32_t first_added)
+    : tokens_(std::move(tokens)), first_added_(first_added) {
   ascii_ids_.fill(-1);
   for (int32_t id = 0; id < static_cast<int32_t>(tokens_.size()); ++id) {
     ids_.emplace(tokens_[id], id);
-    if (id >= kNumSpecial && tokens_[id].size() == 1) {
+    if (id >= kNumSpecial && id < first_added_ && tokens_[id].size() == 1) {
       ascii_ids_[static_cast<unsigned char>(tokens_[id][0])] = id;
+    }
+    if (id < kNumSpecial || id >= first_added_) {
+      whole_ids_.push_back(id);
+      starts_whole_[static_cast<unsigned char>(tokens_[id][0])] = true;
     }
   }
   special_ids_ = SpecialTokenIds{1, 2, 0, kUnkId};
@@ -66,24 +84,35 @@ void CharTokenizer::encode_chars(absl::string_view text, std::vector<int32_t>* i
     }
     const size_t length = utf8_char_length(text, pos);
     auto it = ids_.find(text.substr(pos, length));
-    ids->push_back(it != ids_.end() && it->second >= kNumSpecial ? it->second : kUnkId);
+    const bool is_char = it != ids_.end() && it->second >= kNumSpecial && it->second < first_added_;
+    ids->push_back(is_char ? it->second : kUnkId);
     pos += length;
   }
 }
 
 std::vector<int32_t> CharTokenizer::encode(absl::string_view text) const {
-  std::string repaired;
-  if (!utf8_is_valid(text)) {
-    repaired = utf8_make_valid(text);
-    text = repaired;
-  }
-  std::vector<int32_t> ids;
-  ids.reserve(text.size());
-  encode_chars(text, &ids);
-  return ids;
+  return encode_matching(text, /*match_special=*/false);
 }
 
 std::vector<int32_t> CharTokenizer::encode_with_special(absl::string_view text) const {
+  return encode_matching(text, /*match_special=*/true);
+}
+
+int32_t CharTokenizer::longest_token_at(absl::string_view text, size_t pos,
+                                        bool match_special) const {
+  int32_t match = -1;
+  for (const int32_t id : whole_ids_) {
+    if (!match_special && id < kNumSpecial) continue;
+    if (absl::StartsWith(text.substr(pos), tokens_[id]) &&
+        (match < 0 || tokens_[id].size() > tokens_[match].size())) {
+      match = id;
+    }
+  }
+  return match;
+}
+
+std::vector<int32_t> CharTokenizer::encode_matching(absl::string_view text,
+                                                    bool match_special) const {
   std::string repaired;
   if (!utf8_is_valid(text)) {
     repaired = utf8_make_valid(text);
@@ -93,15 +122,8 @@ std::vector<int32_t> CharTokenizer::encode_with_special(absl::string_view text) 
   ids.reserve(text.size());
   size_t plain_start = 0;
   for (size_t pos = 0; pos < text.size(); ++pos) {
-    if (text[pos] != '<') continue;
-    // Leftmost-longest among the special tokens (they all start with '<').
-    int32_t match = -1;
-    for (int32_t id = 0; id < kNumSpecial; ++id) {
-      if (absl::StartsWith(text.substr(pos), tokens_[id]) &&
-          (match < 0 || tokens_[id].size() > tokens_[match].size())) {
-        match = id;
-      }
-    }
+    if (!starts_whole_[static_cast<unsigned char>(text[pos])]) continue;
+    const int32_t match = longest_token_at(text, pos, match_special);
     if (match < 0) continue;
     encode_chars(text.substr(plain_start, pos - plain_start), &ids);
     ids.push_back(match);
@@ -134,14 +156,14 @@ std::string CharTokenizer::id_to_token(int32_t id) const {
 std::string CharTokenizer::tokenizer_json() const {
   using Json = nlohmann::ordered_json;
   Json added = Json::array();
-  for (int32_t id = 0; id < kNumSpecial; ++id) {
+  for (const int32_t id : whole_ids_) {
     added.push_back({{"id", id},
                      {"content", tokens_[id]},
                      {"single_word", false},
                      {"lstrip", false},
                      {"rstrip", false},
                      {"normalized", false},
-                     {"special", true}});
+                     {"special", id < kNumSpecial}});
   }
   Json vocab = Json::object();
   for (int32_t id = 0; id < vocab_size(); ++id) vocab[tokens_[id]] = id;

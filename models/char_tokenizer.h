@@ -1,7 +1,9 @@
 // A character-level tokenizer for the built-in tasks: four special tokens, then one token per
-// character of a fixed alphabet. It saves itself as a standard Hugging Face tokenizer.json (a BPE
-// model without merges, no pre-tokenizer, the Fuse decoder), so an exported tiny model is a
-// normal HF directory, and load_tokenizer() reads it back with identical ids.
+// character of a fixed alphabet, then optional added tokens (the built-in tasks' `<think>`,
+// `</think>`, `<answer>`, `</answer>` tags) that are matched whole in any text. It saves itself as
+// a standard Hugging Face tokenizer.json (a BPE model without merges, no pre-tokenizer, the Fuse
+// decoder), so an exported tiny model is a normal HF directory, and load_tokenizer() reads it back
+// with identical ids.
 #pragma once
 
 #include <array>
@@ -26,8 +28,13 @@ class CharTokenizer : public Tokenizer {
   static constexpr int32_t kNumSpecial = 4;
 
   // A tokenizer whose characters are those of `alphabet` (UTF-8) in order of first appearance,
-  // with ids from kNumSpecial on. InvalidArgument when `alphabet` is empty or not valid UTF-8.
-  static absl::StatusOr<std::unique_ptr<CharTokenizer>> create(absl::string_view alphabet);
+  // with ids from kNumSpecial on, followed by `added_tokens` in order: multi-character tokens
+  // that are not special (Hugging Face added tokens with special=false), so encode() and
+  // encode_with_special() both match them, leftmost-longest, and decode(skip_special) keeps them.
+  // InvalidArgument when `alphabet` is empty or not valid UTF-8, or an added token is empty,
+  // repeated, or spelled like a special token or a character.
+  static absl::StatusOr<std::unique_ptr<CharTokenizer>> create(
+      absl::string_view alphabet, const std::vector<std::string>& added_tokens = {});
 
   // Writes tokenizer.json and tokenizer_config.json into `directory` (created when missing).
   absl::Status save(const std::string& directory) const;
@@ -49,10 +56,18 @@ class CharTokenizer : public Tokenizer {
   std::string decode_ids(absl::Span<const int32_t> ids, bool skip_special) const override;
 
  private:
-  explicit CharTokenizer(std::vector<std::string> tokens);
+  CharTokenizer(std::vector<std::string> tokens, int32_t first_added);
   void encode_chars(absl::string_view text, std::vector<int32_t>* ids) const;
+  // Encodes `text`, cutting out whole tokens: the added ones, and the special ones too when
+  // `match_special`.
+  std::vector<int32_t> encode_matching(absl::string_view text, bool match_special) const;
+  // The longest token (special only when `match_special`) that starts text[pos], or -1.
+  int32_t longest_token_at(absl::string_view text, size_t pos, bool match_special) const;
 
-  std::vector<std::string> tokens_;  // by id: the special tokens, then one character each
+  std::vector<std::string> tokens_;       // by id: the special tokens, one per character, the added
+  int32_t first_added_;                   // id of the first added token (vocab_size() when none)
+  std::vector<int32_t> whole_ids_;        // ids matched whole in text: special, then added tokens
+  std::array<bool, 256> starts_whole_{};  // bytes that begin one of whole_ids_
   absl::flat_hash_map<std::string, int32_t> ids_;
   std::array<int32_t, 128> ascii_ids_;  // fast path for ASCII characters; -1: unknown
   SpecialTokenIds special_ids_;

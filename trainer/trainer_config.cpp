@@ -65,6 +65,7 @@ void TrainerConfig::visit(ConfigVisitor& v) {
   v.section("loss", loss, "The clipped policy loss, its aggregation and the KL penalty.");
   v.section("ppo", ppo, "PPO's critic and GAE (algorithm: ppo).");
   v.section("filter", filter, "Which sampled completions train.");
+  v.section("sft", sft, "Supervised fine-tuning on the task's completions (terse sft).");
 }
 
 absl::Status TrainerConfig::validate() const {

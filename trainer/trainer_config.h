@@ -8,6 +8,7 @@
 #include "trainer/group_filter.h"
 #include "trainer/lr_schedule.h"
 #include "trainer/policy_loss.h"
+#include "trainer/sft_config.h"
 
 namespace terse {
 
@@ -55,6 +56,7 @@ struct TrainerConfig {
   PolicyLossConfig loss;
   PpoConfig ppo;
   SampleFilterConfig filter;
+  SftConfig sft;
 
   void visit(ConfigVisitor& v);
   absl::Status validate() const;

@@ -83,5 +83,43 @@ TEST_CASE("Char tokenizer round-trips text of its alphabet", "[tokenizer]") {
   CHECK(CharTokenizer::create("ab\xC3").status().code() == absl::StatusCode::kInvalidArgument);
 }
 
+TEST_CASE("Char tokenizer added tokens are single ids in encode and after save and load",
+          "[tokenizer]") {
+  auto made = CharTokenizer::create("0123456789+=<>/abehikmnrstw", {"<think>", "</think>"});
+  REQUIRE(made.ok());
+  const CharTokenizer& chars = **made;
+  // 4 special + 27 characters, then the two added tokens.
+  REQUIRE(chars.vocab_size() == 33);
+  CHECK(chars.token_to_id("<think>") == 31);
+  CHECK(chars.token_to_id("</think>") == 32);
+  CHECK_FALSE(chars.is_special(31));
+  const std::string text = "1+2<think>3</think><eos>";
+  const auto c = [&](char ch) { return *chars.token_to_id(std::string(1, ch)); };
+  // "<eos>" is special: plain text to encode(), its id to encode_with_special().
+  const std::vector<int32_t> plain = {c('1'), c('+'), c('2'), 31,     c('3'), 32,
+                                      c('<'), c('e'), 3,      c('s'), c('>')};
+  const std::vector<int32_t> with_special = {c('1'), c('+'), c('2'), 31, c('3'), 32, 2};
+  // 'o' is outside the alphabet: <unk> (3).
+  CHECK(chars.encode(text) == plain);
+  CHECK(chars.encode_with_special(text) == with_special);
+  CHECK(chars.decode(with_special, /*skip_special=*/true) == "1+2<think>3</think>");
+
+  const std::string dir = test::make_temp_dir("terse_char_added_");
+  REQUIRE(chars.save(dir).ok());
+  auto loaded = load_tokenizer(dir);
+  INFO(loaded.status().ToString());
+  REQUIRE(loaded.ok());
+  CHECK((*loaded)->vocab_size() == 33);
+  CHECK((*loaded)->encode(text) == plain);
+  CHECK((*loaded)->encode_with_special(text) == with_special);
+  CHECK((*loaded)->decode(with_special, /*skip_special=*/true) == "1+2<think>3</think>");
+  std::filesystem::remove_all(dir);
+
+  CHECK(CharTokenizer::create("ab", {"a"}).status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(CharTokenizer::create("ab", {"<eos>"}).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+  CHECK(CharTokenizer::create("ab", {""}).status().code() == absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace terse

@@ -1,0 +1,72 @@
+// Teacher-forcing batches of supervised fine-tuning and their loss. A sequence is
+//
+//   [bos] prompt completion [eos]
+//
+// and the model learns to predict each completion token and the eos from everything before it;
+// the prompt's tokens are context only (masked out of the loss).
+//
+// Shapes: N sequences, T = the longest sequence of the batch minus one (inputs and targets are
+// the sequence shifted by one token).
+#pragma once
+
+#include <ATen/ATen.h>
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "data/problem.h"
+#include "models/tokenizer.h"
+#include "models/transformer.h"
+#include "trainer/sft_config.h"
+
+namespace terse {
+
+// One tokenized training sequence.
+struct SftExample {
+  std::vector<int64_t> ids;   // [bos] prompt completion [eos]
+  int64_t prompt_tokens = 0;  // leading ids that are context only ([bos] and the prompt)
+};
+
+// Tokens of `example` that the loss counts: the completion and the eos.
+inline int64_t sft_loss_tokens(const SftExample& example) {
+  return static_cast<int64_t>(example.ids.size()) - std::max<int64_t>(example.prompt_tokens, 1);
+}
+
+// The model's input for `problem`: [bos] (when the tokenizer has one) and the prompt's ids.
+// Rollouts of a model trained by SFT must start from the same ids.
+std::vector<int64_t> sft_prompt_ids(const Tokenizer& tokenizer, const Problem& problem);
+
+// The completion of `problem` that `target` names (data/completion.h).
+std::string sft_completion(const Problem& problem, SftTarget target);
+
+// The examples of `problems`. FailedPrecondition naming the longest sequence when one is longer
+// than `max_seq_len` tokens, or when the tokenizer has no eos token.
+absl::StatusOr<std::vector<SftExample>> make_sft_examples(const Tokenizer& tokenizer,
+                                                          const std::vector<Problem>& problems,
+                                                          SftTarget target, int64_t max_seq_len);
+
+struct SftBatch {
+  at::Tensor inputs;          // [N, T] int64: ids[:-1], pad_id after the end
+  at::Tensor targets;         // [N, T] int64: ids[1:], pad_id after the end
+  at::Tensor attention_mask;  // [N, T] int64: 1 for real input tokens
+  at::Tensor position_ids;    // [N, T] int64: 0, 1, 2, ...
+  at::Tensor loss_mask;       // [N, T] float32: 1 where the target is a completion token or eos
+  int64_t tokens = 0;         // real input tokens of the batch
+  int64_t loss_tokens = 0;    // sum of loss_mask
+};
+
+// Right-padded batch of `examples` (at least one, each at least 2 ids) on `device`.
+SftBatch make_sft_batch(const std::vector<const SftExample*>& examples, int64_t pad_id,
+                        at::Device device);
+
+// Splits `examples` (in order) into consecutive micro-batches whose padded size (sequences x
+// longest sequence) is at most `max_tokens`; a sequence longer than that goes alone.
+std::vector<std::vector<const SftExample*>> split_micro_batches(
+    const std::vector<const SftExample*>& examples, int64_t max_tokens);
+
+// Sum over the batch's loss tokens of -log p(target), a float32 scalar carrying the gradient.
+// Dividing by the loss tokens of the whole optimiser batch gives its token-mean loss.
+at::Tensor sft_loss_sum(Transformer& model, const SftBatch& batch);
+
+}  // namespace terse

@@ -1,0 +1,27 @@
+// Settings of supervised fine-tuning (`terse sft`): teacher forcing on prompt + completion of the
+// configured task, loss on the completion tokens only. Keys live under `trainer.sft.`; the
+// optimiser, schedule, checkpoint and evaluation periods are the trainer's own keys.
+#pragma once
+
+#include <cstdint>
+
+#include "core/config_visitor.h"
+
+namespace terse {
+
+// Which completion of a problem SFT learns (data/completion.h).
+enum class SftTarget {
+  kLong,    // the long trace: the model that RL then shortens
+  kCore,    // the core trace: the shortest reasoning of the task's notation
+  kDirect,  // no reasoning, the answer only: the no-reasoning baseline
+};
+
+struct SftConfig {
+  int64_t batch_size = 32;              // sequences per optimiser step
+  int64_t eval_batches = 4;             // test batches (of batch_size) each evaluation reads
+  SftTarget target = SftTarget::kLong;  // which completion trains
+
+  void visit(ConfigVisitor& v);
+};
+
+}  // namespace terse

@@ -1,0 +1,98 @@
+// Supervised fine-tuning (`terse sft`): teacher forcing on [bos] prompt completion [eos] of the
+// configured task, token-mean cross-entropy over the completion tokens only, AdamW with the
+// trainer's learning-rate schedule and global gradient-norm clipping, a held-out loss on the test
+// split every trainer.eval_every steps, and crash-safe checkpoints that resume bit for bit.
+//
+// A checkpoint (core/checkpoint.h) holds the model as a Hugging Face directory (config.json,
+// safetensors, tokenizer files: `terse generate --model` reads it), the AdamW state
+// (optimizer.pt) and trainer_state.json (step and the data cursor). The model's random init and
+// the data order depend only on run.seed, so a resumed run repeats the uninterrupted one.
+//
+// Shapes: N sequences, T tokens.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <torch/optim/adamw.h>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "core/metrics.h"
+#include "core/metrics_log.h"
+#include "models/tokenizer.h"
+#include "models/transformer.h"
+#include "trainer/epoch_sampler.h"
+#include "trainer/experiment_config.h"
+#include "trainer/sft_batch.h"
+
+namespace terse {
+
+inline constexpr char kCheckpointsDir[] = "checkpoints";
+inline constexpr char kOptimizerFile[] = "optimizer.pt";
+inline constexpr char kTrainerStateFile[] = "trainer_state.json";
+
+// Where a run stands: what trainer_state.json holds.
+struct SftState {
+  int64_t step = 0;    // optimiser steps done
+  int64_t cursor = 0;  // training examples read so far
+};
+
+class SftTrainer {
+ public:
+  // Sets up the run in `run_dir` (prepared by the caller): tokenizer, model, examples of both
+  // splits, optimiser, and with run.resume the latest checkpoint under run_dir/checkpoints.
+  static absl::StatusOr<std::unique_ptr<SftTrainer>> create(const ExperimentConfig& config,
+                                                            const std::filesystem::path& run_dir);
+
+  // Trains from the current step to trainer.steps, logging metrics.jsonl and one line per step
+  // to `console`, checkpointing every trainer.save_every steps and at the end.
+  absl::Status run(std::ostream& console);
+
+  // One optimiser step on the next batch; returns loss, lr, grad_norm (before clipping), tokens,
+  // tokens_per_s and the seconds of the step and of its phases (time/...).
+  Metrics train_step();
+  // Token-mean completion loss over the fixed evaluation examples (no gradient).
+  double evaluate();
+  // Writes a checkpoint of the current step.
+  absl::Status save();
+
+  const SftState& state() const { return state_; }
+  Transformer& model() { return model_; }
+  const Tokenizer& tokenizer() const { return *tokenizer_; }
+  // Parameters of the model.
+  int64_t parameter_count();
+
+ private:
+  SftTrainer(const ExperimentConfig& config, std::filesystem::path run_dir);
+  absl::Status set_up();
+  absl::Status load_examples();
+  void make_optimizer();
+  absl::Status resume(const std::filesystem::path& checkpoint);
+  absl::Status write_checkpoint_files(const std::filesystem::path& dir);
+  // Sets every parameter group's learning rate for the step about to run; returns it.
+  double apply_lr_schedule();
+  // Backward of the token-mean loss of `examples` over micro-batches; returns the loss.
+  double accumulate_gradients(const std::vector<const SftExample*>& examples);
+  // Clips the global gradient norm to trainer.max_grad_norm (when > 0); returns the norm.
+  double clip_gradients();
+
+  ExperimentConfig config_;
+  std::filesystem::path run_dir_;
+  at::Device device_ = at::kCPU;
+  std::shared_ptr<Tokenizer> tokenizer_;
+  std::function<absl::Status(const std::filesystem::path&)> save_tokenizer_;
+  Transformer model_{nullptr};
+  std::unique_ptr<torch::optim::AdamW> optimizer_;
+  std::vector<SftExample> train_;
+  std::vector<SftExample> eval_;
+  std::unique_ptr<EpochSampler> sampler_;
+  SftState state_;
+  int64_t pad_id_ = 0;
+};
+
+}  // namespace terse
