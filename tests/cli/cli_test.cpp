@@ -1,11 +1,11 @@
 // Runs the `terse` binary as a user would: help, exit codes, config errors, doctor.
-#include <catch2/catch.hpp>
 #include <filesystem>
 #include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "tests/catch.h"
 #include "tests/test_util.h"
 
 namespace terse {

@@ -1,10 +1,10 @@
 // `terse tasks`: sample problems, statistics, splits, config overrides and errors.
 #include <algorithm>
-#include <catch2/catch.hpp>
 #include <string>
 #include <utility>
 
 #include "absl/strings/match.h"
+#include "tests/catch.h"
 #include "tests/test_util.h"
 
 namespace terse {

@@ -3,9 +3,8 @@
 #include <signal.h>
 #include <sys/resource.h>
 
-#include <catch2/catch.hpp>
-
 #include "core/metrics_log.h"
+#include "tests/catch.h"
 #include "tests/test_util.h"
 
 namespace terse {

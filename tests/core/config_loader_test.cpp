@@ -1,7 +1,6 @@
 #include "core/config_loader.h"
 
-#include <catch2/catch.hpp>
-
+#include "tests/catch.h"
 #include "tests/core/test_config.h"
 #include "tests/test_util.h"
 

@@ -1,8 +1,7 @@
 #include "core/device.h"
 
-#include <catch2/catch.hpp>
-
 #include "core/status.h"
+#include "tests/catch.h"
 
 namespace terse {
 namespace {

@@ -2,12 +2,12 @@
 // `terse launch`.
 #include "core/process_group.h"
 
-#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
 #include "core/launcher.h"
+#include "tests/catch.h"
 #include "tests/test_util.h"
 
 namespace terse {

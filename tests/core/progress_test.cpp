@@ -1,7 +1,8 @@
 #include "core/progress.h"
 
-#include <catch2/catch.hpp>
 #include <sstream>
+
+#include "tests/catch.h"
 
 namespace terse {
 namespace {

@@ -1,8 +1,7 @@
 #include "core/run_dir.h"
 
-#include <catch2/catch.hpp>
-
 #include "core/status.h"
+#include "tests/catch.h"
 #include "tests/test_util.h"
 
 namespace terse {

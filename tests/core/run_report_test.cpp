@@ -1,11 +1,10 @@
 // Charts and run reports: tick arithmetic by hand, and the HTML checked by an XML parser.
 #include "core/run_report.h"
 
-#include <catch2/catch.hpp>
-
 #include "absl/strings/str_split.h"
 #include "core/metrics_log.h"
 #include "core/svg_plot.h"
+#include "tests/catch.h"
 #include "tests/test_util.h"
 
 namespace terse {

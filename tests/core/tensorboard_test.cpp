@@ -1,11 +1,11 @@
 // TensorBoard event files, read back by an independent Python reader (protobuf + its own CRC32C).
-#include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_split.h"
 #include "core/tensorboard_writer.h"
+#include "tests/catch.h"
 #include "tests/test_util.h"
 
 namespace terse {

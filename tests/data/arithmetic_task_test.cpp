@@ -2,7 +2,6 @@
 // equation true, the core reconstructs the sum, the checks check the right numbers.
 #include "data/arithmetic_task.h"
 
-#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
@@ -11,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "data/completion.h"
 #include "data/data_config.h"
+#include "tests/catch.h"
 #include "tests/data/task_test_util.h"
 #include "tests/data/trace_checks.h"
 

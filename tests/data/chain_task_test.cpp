@@ -2,7 +2,6 @@
 // runs forward to the target, the core undoes the steps, the guesses are on the right side.
 #include "data/chain_task.h"
 
-#include <catch2/catch.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "data/data_config.h"
+#include "tests/catch.h"
 #include "tests/data/task_test_util.h"
 #include "tests/data/trace_checks.h"
 

@@ -1,7 +1,7 @@
 // The completion format and its token count under the character-level tokenizer.
 #include "data/completion.h"
 
-#include <catch2/catch.hpp>
+#include "tests/catch.h"
 
 namespace terse {
 namespace {

@@ -4,7 +4,6 @@
 #include "data/countdown_task.h"
 
 #include <algorithm>
-#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
@@ -14,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "data/data_config.h"
 #include "data/splits.h"
+#include "tests/catch.h"
 #include "tests/data/task_test_util.h"
 #include "tests/data/trace_checks.h"
 

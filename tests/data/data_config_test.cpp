@@ -1,11 +1,11 @@
 // DataConfig from YAML-style overrides, its cross-field checks, and load_split for each source.
 #include "data/data_config.h"
 
-#include <catch2/catch.hpp>
 #include <string>
 
 #include "core/config_loader.h"
 #include "data/dataset.h"
+#include "tests/catch.h"
 
 namespace terse {
 namespace {

@@ -2,7 +2,6 @@
 // reported with its file:line.
 #include "data/jsonl_dataset.h"
 
-#include <catch2/catch.hpp>
 #include <map>
 #include <sstream>
 #include <string>
@@ -10,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "tests/catch.h"
 
 namespace terse {
 namespace {

@@ -1,7 +1,7 @@
 // Length statistics by hand.
 #include "data/length_stats.h"
 
-#include <catch2/catch.hpp>
+#include "tests/catch.h"
 
 namespace terse {
 namespace {

@@ -1,10 +1,11 @@
 // LineReader: line numbers, line ends, and lines over the limit skipped without being kept.
 #include "data/line_reader.h"
 
-#include <catch2/catch.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "tests/catch.h"
 
 namespace terse {
 namespace {

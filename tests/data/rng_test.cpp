@@ -2,10 +2,11 @@
 #include "data/rng.h"
 
 #include <algorithm>
-#include <catch2/catch.hpp>
 #include <cmath>
 #include <numeric>
 #include <vector>
+
+#include "tests/catch.h"
 
 namespace terse {
 namespace {

@@ -1,13 +1,13 @@
 // Splits: train and test never share a problem, whatever the seeds; draws are deterministic.
 #include "data/splits.h"
 
-#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "data/data_config.h"
+#include "tests/catch.h"
 
 namespace terse {
 namespace {

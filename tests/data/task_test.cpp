@@ -3,7 +3,6 @@
 #include "data/task.h"
 
 #include <algorithm>
-#include <catch2/catch.hpp>
 #include <cctype>
 #include <cmath>
 #include <map>
@@ -17,6 +16,7 @@
 #include "data/data_config.h"
 #include "data/length_stats.h"
 #include "data/splits.h"
+#include "tests/catch.h"
 #include "tests/data/task_test_util.h"
 
 namespace terse {

@@ -2,11 +2,11 @@
 #include "data/task_tokenizer.h"
 
 #include <algorithm>
-#include <catch2/catch.hpp>
 
 #include "data/completion.h"
 #include "data/data_config.h"
 #include "data/dataset.h"
+#include "tests/catch.h"
 
 namespace terse {
 namespace {

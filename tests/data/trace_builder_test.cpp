@@ -2,10 +2,10 @@
 // long completions within the token budget.
 #include "data/trace_builder.h"
 
-#include <catch2/catch.hpp>
 #include <string>
 
 #include "data/completion.h"
+#include "tests/catch.h"
 
 namespace terse {
 namespace {

@@ -2,7 +2,6 @@
 // one error that lists every missing, unexpected and mis-shaped weight.
 #include "models/hf_checkpoint.h"
 
-#include <catch2/catch.hpp>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +10,7 @@
 #include <torch/torch.h>
 
 #include "models/hf_config.h"
+#include "tests/catch.h"
 #include "tests/models/model_test_util.h"
 
 namespace terse {

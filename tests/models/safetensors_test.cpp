@@ -2,13 +2,13 @@
 // malformed files.
 #include "models/safetensors.h"
 
-#include <catch2/catch.hpp>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include "tests/catch.h"
 #include "tests/models/model_test_util.h"
 
 namespace terse {

@@ -1,11 +1,11 @@
 // `terse score` end to end: the binary on an exported model, against the model's log-softmax.
-#include <catch2/catch.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <torch/torch.h>
 
 #include "models/hf_checkpoint.h"
+#include "tests/catch.h"
 #include "tests/models/model_test_util.h"
 
 namespace terse {

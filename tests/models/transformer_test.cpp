@@ -2,12 +2,12 @@
 // decoding), chunked log-probs, bf16, value head and activation checkpointing against each other.
 #include "models/transformer.h"
 
-#include <catch2/catch.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include "models/hf_checkpoint.h"
+#include "tests/catch.h"
 #include "tests/models/model_test_util.h"
 
 namespace terse {

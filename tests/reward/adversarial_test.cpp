@@ -1,7 +1,6 @@
 // Hostile model output: each verifier and the format check must return, without crashing, on
 // a 1 MB completion, a 10,000-digit number, 5,000 nested parentheses and invalid UTF-8. (Time
 // is bounded by construction: every scan is linear; a quadratic one would stall this test.)
-#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
@@ -9,6 +8,7 @@
 #include "reward/exact_verifier.h"
 #include "reward/format_check.h"
 #include "reward/math_verifier.h"
+#include "tests/catch.h"
 
 namespace terse {
 namespace {

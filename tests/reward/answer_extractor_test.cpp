@@ -1,10 +1,10 @@
 #include "reward/answer_extractor.h"
 
-#include <catch2/catch.hpp>
 #include <optional>
 #include <string>
 
 #include "reward/think_span.h"
+#include "tests/catch.h"
 
 namespace terse {
 namespace {

@@ -1,9 +1,9 @@
 #include "reward/exact_verifier.h"
 
-#include <catch2/catch.hpp>
 #include <string>
 
 #include "reward/answer_value.h"
+#include "tests/catch.h"
 
 namespace terse {
 namespace {

@@ -1,6 +1,6 @@
 #include "reward/format_check.h"
 
-#include <catch2/catch.hpp>
+#include "tests/catch.h"
 
 namespace terse {
 namespace {

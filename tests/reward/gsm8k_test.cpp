@@ -1,6 +1,5 @@
 // Every gold answer of GSM8K's test set (tests/data/gsm8k/test.jsonl, MIT licence, from
 // openai/grade-school-math) must parse, and the verifier must accept the gold reasoning itself.
-#include <catch2/catch.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -11,6 +10,7 @@
 #include "reward/answer_extractor.h"
 #include "reward/answer_value.h"
 #include "reward/math_verifier.h"
+#include "tests/catch.h"
 
 namespace terse {
 namespace {

@@ -2,8 +2,9 @@
 // edge cases: equal lengths, no correct answer, G = 1, empty completions.
 #include "reward/length_penalty.h"
 
-#include <catch2/catch.hpp>
 #include <vector>
+
+#include "tests/catch.h"
 
 namespace terse {
 namespace {

@@ -1,7 +1,8 @@
 #include "reward/length_target.h"
 
 #include <array>
-#include <catch2/catch.hpp>
+
+#include "tests/catch.h"
 
 namespace terse {
 namespace {

@@ -1,8 +1,9 @@
 #include "reward/math_verifier.h"
 
-#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
+
+#include "tests/catch.h"
 
 namespace terse {
 namespace {

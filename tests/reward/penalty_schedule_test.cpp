@@ -1,6 +1,6 @@
 #include "reward/penalty_schedule.h"
 
-#include <catch2/catch.hpp>
+#include "tests/catch.h"
 
 namespace terse {
 namespace {

@@ -1,8 +1,9 @@
 #include "reward/rational.h"
 
-#include <catch2/catch.hpp>
 #include <cstdint>
 #include <limits>
+
+#include "tests/catch.h"
 
 namespace terse {
 namespace {

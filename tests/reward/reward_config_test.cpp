@@ -1,11 +1,11 @@
 #include "reward/reward_config.h"
 
-#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "core/config_loader.h"
+#include "tests/catch.h"
 
 namespace terse {
 namespace {

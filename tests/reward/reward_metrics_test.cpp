@@ -1,9 +1,10 @@
 #include "reward/reward_metrics.h"
 
-#include <catch2/catch.hpp>
 #include <map>
 #include <string>
 #include <vector>
+
+#include "tests/catch.h"
 
 namespace terse {
 namespace {

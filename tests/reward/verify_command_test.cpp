@@ -1,7 +1,6 @@
 // `terse verify` as its users run it: JSON lines in, JSON lines out, exit 2 on a bad line.
 #include <sys/wait.h>
 
-#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -9,6 +8,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "tests/catch.h"
 
 namespace terse {
 namespace {

@@ -1,10 +1,9 @@
 // GPU checks, hidden from a CPU run by the [.cuda] tag: run `terse_rollout_tests "[cuda]"` on a
 // machine with a CUDA LibTorch and a GPU (scripts/device/gpu_check.sh does).
-#include <catch2/catch.hpp>
-
 #include "core/device.h"
 #include "models/hf_checkpoint.h"
 #include "rollout/sampling_engine.h"
+#include "tests/catch.h"
 
 namespace terse {
 namespace {

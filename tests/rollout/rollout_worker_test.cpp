@@ -1,12 +1,12 @@
 // Prompt shards, the rollout worker's weight updates, and `terse generate` run as a program.
 #include "rollout/rollout_worker.h"
 
-#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_split.h"
 #include "models/char_tokenizer.h"
 #include "models/hf_checkpoint.h"
+#include "tests/catch.h"
 #include "tests/rollout/tiny_model.h"
 #include "tests/test_util.h"
 

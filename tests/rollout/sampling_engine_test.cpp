@@ -3,9 +3,9 @@
 // and behaviour log-probs equal to the trainer's full-forward recomputation.
 #include "rollout/sampling_engine.h"
 
-#include <catch2/catch.hpp>
 #include <torch/torch.h>
 
+#include "tests/catch.h"
 #include "tests/rollout/tiny_model.h"
 
 namespace terse {

@@ -2,9 +2,8 @@
 // distributions peaked, so greedy decoding is not a coin toss between near-equal logits.
 #pragma once
 
-#include <catch2/catch.hpp>
-
 #include "models/hf_checkpoint.h"
+#include "tests/catch.h"
 
 namespace terse::testing {
 

@@ -1,7 +1,6 @@
 // Two and three ranks, each with a share of the batch, give the gradients and the updated
 // weights of one rank with the whole batch (tests/trainer/dp_worker.cpp does the work).
-#include <catch2/catch.hpp>
-
+#include "tests/catch.h"
 #include "tests/test_util.h"
 
 namespace terse {

@@ -1,9 +1,9 @@
 // Hand-computed advantages, clipped losses, KL estimators, GAE and the critic loss; a float64
 // finite-difference check of the surrogate gradient; gradient accumulation equals one batch.
-#include <catch2/catch.hpp>
 #include <cmath>
 #include <torch/torch.h>
 
+#include "tests/catch.h"
 #include "trainer/advantages.h"
 #include "trainer/policy_loss.h"
 #include "trainer/value_loss.h"

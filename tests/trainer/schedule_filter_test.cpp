@@ -1,6 +1,5 @@
 // Learning-rate schedules and the sample filters (DAPO dynamic sampling, GFPO) by hand.
-#include <catch2/catch.hpp>
-
+#include "tests/catch.h"
 #include "trainer/group_filter.h"
 #include "trainer/lr_schedule.h"
 

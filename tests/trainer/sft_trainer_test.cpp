@@ -3,7 +3,6 @@
 // falls on a tiny task, and a run stopped and resumed equals an uninterrupted one.
 #include "trainer/sft_trainer.h"
 
-#include <catch2/catch.hpp>
 #include <cmath>
 #include <sstream>
 #include <torch/torch.h>
@@ -16,6 +15,7 @@
 #include "data/task_tokenizer.h"
 #include "models/hf_checkpoint.h"
 #include "models/tokenizer_loader.h"
+#include "tests/catch.h"
 #include "tests/test_util.h"
 #include "trainer/epoch_sampler.h"
 #include "trainer/grad_clip.h"
