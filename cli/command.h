@@ -45,5 +45,7 @@ std::unique_ptr<Command> make_sft_command();
 std::unique_ptr<Command> make_generate_command();
 std::unique_ptr<Command> make_bench_command();
 std::unique_ptr<Command> make_report_command();
+std::unique_ptr<Command> make_eval_command();
+std::unique_ptr<Command> make_export_command();
 
 }  // namespace terse

@@ -26,6 +26,10 @@ const std::vector<CommandEntry>& command_table() {
        make_bench_command},
       {"report", "A self-contained HTML page of runs' curves and final values.",
        make_report_command},
+      {"eval", "Accuracy, pass@k and tokens per correct answer on held-out problems.",
+       make_eval_command},
+      {"export", "Write a checkpoint (or a run's latest) as a Hugging Face directory.",
+       make_export_command},
   };
   return table;
 }

@@ -71,8 +71,9 @@ class GenerateCommand : public Command {
   absl::Status run() override {
     set_torch_threads(threads_);
     TERSE_ASSIGN_OR_RETURN(const std::vector<std::string> prompts, read_prompts(prompts_path_));
-    TERSE_ASSIGN_OR_RETURN(std::unique_ptr<Tokenizer> tokenizer, load_tokenizer(model_dir_));
-    TERSE_ASSIGN_OR_RETURN(Transformer model, load_hf_model(model_dir_, ModelConfig{}));
+    TERSE_ASSIGN_OR_RETURN(const std::string dir, resolve_model_dir(model_dir_));
+    TERSE_ASSIGN_OR_RETURN(std::unique_ptr<Tokenizer> tokenizer, load_tokenizer(dir));
+    TERSE_ASSIGN_OR_RETURN(Transformer model, load_hf_model(dir, ModelConfig{}));
     config_.stop_token_ids = model->config().eos_token_ids;
     if (const auto eos = tokenizer->special_ids().eos) config_.stop_token_ids.push_back(*eos);
     if (const auto pad = tokenizer->special_ids().pad) config_.pad_id = *pad;

@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/checkpoint.h"
 #include "core/status.h"
 #include "models/hf_config.h"
 
@@ -194,6 +195,22 @@ absl::Status export_hf_model(Transformer& model, const std::string& dir,
     }
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> resolve_model_dir(const std::string& path) {
+  namespace fs = std::filesystem;
+  if (fs::exists(fs::path(path) / "config.json")) return path;
+  if (fs::is_directory(fs::path(path) / "checkpoints")) {
+    if (const auto latest = find_latest_checkpoint(fs::path(path) / "checkpoints")) {
+      return latest->string();
+    }
+    return absl::NotFoundError(
+        absl::StrCat("run directory `", path, "` has no complete checkpoint in checkpoints/"));
+  }
+  return absl::NotFoundError(
+      absl::StrCat("`", path,
+                   "` is neither a model directory (no config.json) nor a run directory (no "
+                   "checkpoints/)"));
 }
 
 }  // namespace terse

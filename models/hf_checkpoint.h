@@ -33,6 +33,11 @@ struct ExportOptions {
 // `lm_head.weight` when the embeddings are tied.
 absl::Status load_weights(Transformer& model, const SafetensorsCheckpoint& checkpoint);
 
+// The model directory `path` names: itself when it holds a config.json (a Hugging Face directory
+// or a checkpoint), else the newest complete checkpoint of a run directory (path/checkpoints).
+// NotFound, naming the path, when it is neither.
+absl::StatusOr<std::string> resolve_model_dir(const std::string& path);
+
 // Loads the Hugging Face model in `dir` onto `device`: architecture from config.json, runtime
 // options (dtype, value head, checkpointing, chunking) from `runtime`, weights from the
 // safetensors files, and the value head from value_head.safetensors when the model has one

@@ -1,0 +1,117 @@
+// `terse eval`: accuracy, pass@k, mean completion tokens and tokens per correct answer of a model
+// on held-out problems (a built-in task's test split or a JSONL file); the graded completions go
+// to a JSONL file on request.
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "cli/command.h"
+#include "cli/config_args.h"
+#include "core/machine_info.h"
+#include "core/status.h"
+#include "data/dataset.h"
+#include "models/hf_checkpoint.h"
+#include "models/tokenizer_loader.h"
+#include "trainer/evaluator.h"
+
+namespace terse {
+namespace {
+
+using nlohmann::json;
+
+class EvalCommand : public Command {
+ public:
+  void add_options(CLI::App& app) override {
+    app.add_option("--model", model_,
+                   "A Hugging Face model directory, a checkpoint, or a run directory (its latest "
+                   "checkpoint).")
+        ->required();
+    app.add_option("--task", task_,
+                   "A built-in task (arithmetic, countdown, chain): its test split.");
+    app.add_option("--dataset", dataset_, "A JSONL file in GSM8K style (question, answer).");
+    app.add_option("-n,--problems", problems_, "Problems to evaluate.")
+        ->check(CLI::Range(1, 1 << 24));
+    app.add_option("-k,--samples", spec_.samples, "Completions per problem (pass@k).")
+        ->check(CLI::Range(1, 1024));
+    app.add_option("--temperature", temperature_,
+                   "Sampling temperature; 0 (the default) is greedy decoding.")
+        ->check(CLI::Range(0.0, 100.0));
+    app.add_option("--top-p", spec_.sampling.top_p, "Nucleus sampling mass.")
+        ->check(CLI::Range(0.0, 1.0));
+    app.add_option("--max-new-tokens", spec_.max_new_tokens, "Completion budget.")
+        ->check(CLI::Range(1, 1 << 20));
+    app.add_option("--seed", spec_.seed, "Sampling seed.");
+    app.add_option("--threads", threads_, "LibTorch intra-op threads.")->check(CLI::Range(1, 1024));
+    app.add_option("--out", out_, "Write every graded completion here, one JSON line each.");
+    add_config_args(app, &words_);
+  }
+
+  absl::Status run() override {
+    set_torch_threads(threads_);
+    TERSE_ASSIGN_OR_RETURN(const std::vector<Problem> problems, load_problems());
+    TERSE_ASSIGN_OR_RETURN(const std::string dir, resolve_model_dir(model_));
+    TERSE_ASSIGN_OR_RETURN(std::unique_ptr<Tokenizer> tokenizer, load_tokenizer(dir));
+    TERSE_ASSIGN_OR_RETURN(Transformer model, load_hf_model(dir, ModelConfig{}));
+    spec_.sampling.greedy = temperature_ == 0;
+    if (temperature_ > 0) spec_.sampling.temperature = temperature_;
+    const EvalResult result = evaluate(model, *tokenizer, problems, spec_);
+    std::cout << absl::StrFormat(
+        "eval %s on %d problems x %d: accuracy %.3f, pass@%d %.3f, mean tokens %.1f, tokens per "
+        "correct %.1f\n",
+        dir, problems.size(), spec_.samples, result.accuracy, spec_.samples, result.pass_at_k,
+        result.mean_tokens, result.tokens_per_correct);
+    if (!out_.empty()) TERSE_RETURN_IF_ERROR(write_samples(result, problems));
+    return absl::OkStatus();
+  }
+
+ private:
+  absl::StatusOr<std::vector<Problem>> load_problems() {
+    if (task_.empty() == dataset_.empty()) {
+      return absl::InvalidArgumentError("give exactly one of --task NAME or --dataset FILE.jsonl");
+    }
+    std::vector<std::string> words = words_;
+    words.push_back(absl::StrCat("data.test_size=", problems_));
+    if (!task_.empty()) {
+      words.push_back(absl::StrCat("data.task=", task_));
+    } else {
+      words.push_back("data.task=jsonl");
+      words.push_back(absl::StrCat("data.jsonl.test_path=", dataset_));
+    }
+    TERSE_ASSIGN_OR_RETURN(const ExperimentConfig config, load_experiment_config(words));
+    return load_split(config.data, Split::kTest);
+  }
+
+  absl::Status write_samples(const EvalResult& result, const std::vector<Problem>& problems) {
+    std::ofstream out(out_);
+    for (const EvalSample& s : result.samples) {
+      const Problem& problem = problems[s.problem];
+      out << json{{"prompt", problem.prompt},
+                  {"answer", problem.answer},
+                  {"sample", s.sample},
+                  {"completion", s.completion},
+                  {"tokens", s.tokens},
+                  {"correct", s.correct},
+                  {"extracted", s.extracted ? json(*s.extracted) : json(nullptr)},
+                  {"finish_reason", finish_reason_name(s.finish)}}
+                 .dump()
+          << "\n";
+    }
+    if (!out) return absl::InternalError(absl::StrCat("cannot write `", out_, "`"));
+    return absl::OkStatus();
+  }
+
+  std::string model_, task_, dataset_, out_;
+  int64_t problems_ = 200, threads_ = 1;
+  double temperature_ = 0;
+  EvalSpec spec_;
+  std::vector<std::string> words_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_eval_command() { return std::make_unique<EvalCommand>(); }
+
+}  // namespace terse

@@ -1,0 +1,152 @@
+// Evaluation: grading and its figures by hand on written completions; `terse eval` and
+// `terse export` on a tiny SFT run.
+#include "trainer/evaluator.h"
+
+#include "core/checkpoint.h"
+#include "data/task_tokenizer.h"
+#include "models/hf_checkpoint.h"
+#include "tests/catch.h"
+#include "tests/test_util.h"
+
+namespace terse {
+namespace {
+
+Problem number_problem(const std::string& answer) {
+  Problem problem;
+  problem.answer = answer;
+  problem.answer_kind = AnswerKind::kNumber;
+  return problem;
+}
+
+// A batch whose completions are `texts` (encoded with the task tokenizer), each ended by eos
+// when `stopped`.
+Trajectory written_batch(const Tokenizer& tokenizer, const std::vector<std::string>& texts,
+                         const std::vector<bool>& stopped, const std::vector<int64_t>& groups) {
+  std::vector<std::vector<int64_t>> rows;
+  int64_t longest = 0;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    std::vector<int64_t> ids;
+    for (const int32_t id : tokenizer.encode(texts[i])) ids.push_back(id);
+    if (stopped[i]) ids.push_back(*tokenizer.special_ids().eos);
+    longest = std::max<int64_t>(longest, ids.size());
+    rows.push_back(ids);
+  }
+  Trajectory batch;
+  const int64_t count = static_cast<int64_t>(texts.size());
+  batch.completion_ids = at::zeros({count, longest}, at::kLong);
+  batch.completion_mask = at::zeros({count, longest});
+  batch.behavior_logprobs = at::zeros({count, longest});
+  for (int64_t i = 0; i < count; ++i) {
+    const int64_t n = static_cast<int64_t>(rows[i].size());
+    batch.completion_ids[i].narrow(0, 0, n).copy_(at::tensor(rows[i], at::kLong));
+    batch.completion_mask[i].narrow(0, 0, n).fill_(1);
+    batch.finish_reasons.push_back(stopped[i] ? FinishReason::kStop : FinishReason::kLength);
+    batch.group_ids.push_back(groups[i]);
+  }
+  return batch;
+}
+
+TEST_CASE("grading and the evaluation figures, by hand", "[eval]") {
+  const auto tokenizer = make_task_tokenizer();
+  Problem countdown;
+  countdown.answer = "(8+5)*12";
+  countdown.answer_kind = AnswerKind::kExpression;
+  countdown.numbers = {8, 12, 5};
+  countdown.target = 156;
+  const std::vector<Problem> problems = {number_problem("861"), number_problem("42"), countdown};
+  const std::vector<std::string> texts = {
+      "<think>11;16;8</think><answer>861</answer>",  // right: 4 tags + 7 + 3 = 14 tokens
+      "<think></think><answer>860</answer>",         // wrong: 4 + 3 = 7
+      "<think>x</think><answer>42</answer>",         // right, cut at the budget: 4 + 1 + 2 = 7
+      "<think></think><answer>42.0</answer>",        // right by value: 4 + 4 = 8
+      "<think></think><answer>12*(5+8)</answer>",    // another valid expression: 4 + 8 = 12
+      "<think></think><answer>8*12+5</answer>",      // misses the target: 4 + 6 = 10
+  };
+  const std::vector<EvalSample> graded = grade_batch(
+      written_batch(*tokenizer, texts, {true, true, false, true, true, true}, {0, 0, 1, 1, 2, 2}),
+      problems, *tokenizer, 2);
+  REQUIRE(graded.size() == 6);
+  CHECK(graded[0].correct);
+  CHECK(graded[0].tokens == 14);  // the eos is not counted
+  CHECK(graded[0].completion == texts[0]);
+  CHECK(graded[0].extracted == std::optional<std::string>("861"));
+  CHECK_FALSE(graded[1].correct);
+  CHECK(graded[2].correct);
+  CHECK(graded[2].tokens == 7);
+  CHECK(graded[2].finish == FinishReason::kLength);
+  CHECK(graded[3].correct);
+  CHECK(graded[4].correct);
+  CHECK_FALSE(graded[5].correct);
+  CHECK(graded[5].sample == 1);
+
+  // 4 of 6 correct; every problem has a correct sample; 14+7+7+8+12+10 = 58 tokens, 58 / 4.
+  const EvalResult result = summarize(graded, 3);
+  CHECK(result.accuracy == Approx(4.0 / 6.0));
+  CHECK(result.pass_at_k == Approx(1.0));
+  CHECK(result.mean_tokens == Approx(58.0 / 6.0));
+  CHECK(result.tokens_per_correct == Approx(58.0 / 4.0));
+  CHECK(result.metrics().at("eval/tokens_per_correct") == Approx(14.5));
+  // Problem 0's wrong sample alone: no problem solved.
+  const EvalResult none = summarize({graded[1]}, 3);
+  CHECK(none.pass_at_k == 0);
+  CHECK(none.tokens_per_correct == 0);
+}
+
+TEST_CASE("terse eval and terse export on a tiny SFT run", "[eval][export]") {
+  testing::TempDir dir;
+  const auto trained = testing::run_command(testing::terse_command(
+      "sft run.dir=" + dir.path().string() +
+      " run.name=tiny model.hidden_size=32 model.num_layers=1 model.num_heads=2 "
+      "model.num_kv_heads=2 model.intermediate_size=64 data.train_size=16 data.test_size=8 "
+      "trainer.steps=2 trainer.eval_every=0 trainer.save_every=0 trainer.sft.batch_size=4"));
+  INFO(trained.out << trained.err);
+  REQUIRE(trained.exit_code == 0);
+  const std::string run = (dir / "tiny").string();
+
+  const std::string samples = (dir / "eval.jsonl").string();
+  const auto evaluated = testing::run_command(
+      testing::terse_command("eval --model '" + run +
+                             "' --task arithmetic -n 3 -k 2 --temperature 1 --max-new-tokens 12 "
+                             "--out '" +
+                             samples + "'"));
+  INFO(evaluated.err);
+  REQUIRE(evaluated.exit_code == 0);
+  CHECK_THAT(evaluated.out, Catch::Contains("on 3 problems x 2"));
+  const std::string lines = testing::read_file(samples);
+  CHECK(std::count(lines.begin(), lines.end(), '\n') == 6);
+  CHECK_THAT(lines, Catch::Contains("\"correct\":"));
+
+  const auto exported = testing::run_command(
+      testing::terse_command("export '" + run + "' --out '" + (dir / "hf").string() + "'"));
+  INFO(exported.err);
+  REQUIRE(exported.exit_code == 0);
+  for (const char* file : {"config.json", "model.safetensors", "tokenizer.json"}) {
+    INFO(file);
+    CHECK(std::filesystem::exists(dir / "hf" / file));
+  }
+  CHECK_FALSE(std::filesystem::exists(dir / "hf/optimizer.pt"));
+  const auto checkpoint = find_latest_checkpoint(dir / "tiny/checkpoints");
+  REQUIRE(checkpoint.has_value());
+  auto original = load_hf_model(checkpoint->string(), ModelConfig{});
+  auto copy = load_hf_model((dir / "hf").string(), ModelConfig{});
+  REQUIRE((original.ok() && copy.ok()));
+  const auto a = (*original)->named_parameters(), b = (*copy)->named_parameters();
+  for (const auto& item : a) CHECK(at::equal(item.value(), *b.find(item.key())));
+
+  const auto bf16 = testing::run_command(testing::terse_command(
+      "export '" + run + "' --out '" + (dir / "bf16").string() + "' --dtype bf16"));
+  REQUIRE(bf16.exit_code == 0);
+  ModelConfig runtime;
+  runtime.dtype = DType::kBFloat16;
+  auto half = load_hf_model((dir / "bf16").string(), runtime);
+  REQUIRE(half.ok());
+  CHECK((*half)->parameters().front().scalar_type() == at::kBFloat16);
+
+  const auto missing = testing::run_command(testing::terse_command(
+      "export '" + dir.path().string() + "' --out '" + (dir / "x").string() + "'"));
+  CHECK(missing.exit_code == 2);
+  CHECK_THAT(missing.err, Catch::Contains("neither a model directory"));
+}
+
+}  // namespace
+}  // namespace terse
