@@ -45,8 +45,8 @@ class GenerateCommand : public Command {
  public:
   void add_options(CLI::App& app) override {
     app.add_option("--model", model_dir_,
-                   "Hugging Face model directory (config.json, "
-                   "safetensors, tokenizer.json).")
+                   "Hugging Face model directory (config.json, safetensors, tokenizer.json), a "
+                   "checkpoint, or a run directory (its latest checkpoint).")
         ->required();
     app.add_option("--prompts", prompts_path_, "JSONL file, one {\"prompt\": \"...\"} per line.")
         ->required();
