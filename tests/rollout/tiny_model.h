@@ -7,7 +7,8 @@
 
 namespace terse::testing {
 
-inline Transformer tiny_rollout_model(uint64_t seed, int64_t vocab) {
+inline Transformer tiny_rollout_model(uint64_t seed, int64_t vocab, DType dtype = DType::kFloat32,
+                                      c10::Device device = c10::Device(c10::kCPU)) {
   ModelConfig config;
   config.vocab_size = vocab;
   config.hidden_size = 32;
@@ -18,7 +19,8 @@ inline Transformer tiny_rollout_model(uint64_t seed, int64_t vocab) {
   config.max_seq_len = 128;
   config.tie_embeddings = false;
   config.init_std = 0.5;
-  auto model = make_model(config, seed);
+  config.dtype = dtype;
+  auto model = make_model(config, seed, device);
   REQUIRE(model.ok());
   return *model;
 }
