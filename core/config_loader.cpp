@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "core/utf8.h"
 
 namespace terse {
 namespace {
@@ -45,6 +46,7 @@ std::string where(const Source& source, const YAML::Node& node) {
 
 std::string scalar_text(const YAML::Node& node) {
   if (node.IsNull()) return "nothing";
+  if (node.IsScalar() && !utf8_is_valid(node.Scalar())) return "text that is not valid UTF-8";
   if (node.IsScalar()) return absl::StrCat("`", node.Scalar(), "`");
   if (node.IsSequence()) return "a list";
   return "a mapping";
@@ -76,7 +78,9 @@ bool parse_double(absl::string_view text, double* out) {
   return absl::SimpleAtod(text, out) && std::isfinite(*out);
 }
 
+// Config text must be UTF-8 (YAML requires it; written back, other bytes would not read again).
 bool parse_string(absl::string_view text, std::string* out) {
+  if (!utf8_is_valid(text)) return false;
   *out = std::string(text);
   return true;
 }

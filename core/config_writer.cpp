@@ -1,5 +1,6 @@
 #include "core/config_writer.h"
 
+#include <algorithm>
 #include <charconv>
 #include <yaml-cpp/yaml.h>
 
@@ -18,11 +19,30 @@ std::string double_text(double value) {
   return text;
 }
 
+// True when `value` holds a control character: only double quotes carry those through YAML.
+bool has_control(const std::string& value) {
+  return std::any_of(value.begin(), value.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
 // A string as a YAML scalar, quoted only where YAML needs it.
 std::string string_text(const std::string& value) {
   YAML::Emitter out;
-  if (value.find_first_of("\n\r\t") != std::string::npos) out << YAML::DoubleQuoted;
+  if (has_control(value)) out << YAML::DoubleQuoted;
   out << value;
+  return out.c_str();
+}
+
+// A list of strings as a YAML flow sequence: inside `[...]` the characters `,[]{}` need quotes
+// that a lone scalar does not, so the emitter writes the whole sequence.
+std::string string_list_text(const std::vector<std::string>& values) {
+  YAML::Emitter out;
+  out << YAML::Flow << YAML::BeginSeq;
+  for (const std::string& value : values) {
+    if (has_control(value)) out << YAML::DoubleQuoted;
+    out << value;
+  }
+  out << YAML::EndSeq;
   return out.c_str();
 }
 
@@ -45,7 +65,7 @@ std::string value_text(const FieldInfo& field) {
   if (auto* v = std::get_if<std::vector<double>*>(&field.value)) {
     return list_text(**v, double_text);
   }
-  return list_text(*std::get<std::vector<std::string>*>(field.value), string_text);
+  return string_list_text(*std::get<std::vector<std::string>*>(field.value));
 }
 
 class YamlWriter : public PathTrackingVisitor {

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "models/utf8.h"
+#include "core/utf8.h"
 
 namespace terse {
 namespace {

@@ -6,8 +6,8 @@
 #include <stdexcept>
 
 #include "absl/strings/str_cat.h"
+#include "core/utf8.h"
 #include "models/byte_level.h"
-#include "models/utf8.h"
 
 namespace terse {
 namespace {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/utf8.h"
 #include "models/byte_level.h"
-#include "models/utf8.h"
 
 namespace terse {
 

@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "models/utf8.h"
+#include "core/utf8.h"
 
 namespace terse {
 namespace {

@@ -6,7 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/status.h"
-#include "models/utf8.h"
+#include "core/utf8.h"
 
 namespace terse {
 namespace {

@@ -6,7 +6,7 @@
 #include <stdexcept>
 
 #include "absl/strings/str_cat.h"
-#include "models/utf8.h"
+#include "core/utf8.h"
 
 namespace terse {
 namespace {

@@ -115,6 +115,14 @@ TEST_CASE("a wrong type names the expected type and the key path", "[config]") {
              Catch::Contains("`inner.mode`: expected one of {fast, exact}, got `slow`"));
 }
 
+TEST_CASE("text that is not UTF-8 is a type error (found by fuzzing)", "[config]") {
+  TempDir dir;
+  write_file(dir / "bytes.yaml", "name: \"a\xff\xfe b\"\ntags: [x, \"\xc3\"]\n");
+  const std::string error = load_error({(dir / "bytes.yaml").string()});
+  CHECK_THAT(error, Catch::Contains("`name`: expected a string, got text that is not valid UTF-8"));
+  CHECK_THAT(error, Catch::Contains("`tags`: expected a list of strings"));
+}
+
 TEST_CASE("huge and non-finite numbers are type errors, not wrapped values", "[config]") {
   CHECK_THAT(load_error({}, {"inner.group_size=99999999999999999999"}),
              Catch::Contains("expected an integer"));

@@ -19,7 +19,8 @@ TestConfig unusual_config() {
   config.verbose = true;
   config.sizes = {};
   config.weights = {0.1, 1.0 / 3.0, 1e-7};
-  config.tags = {"a: b", "", "line\nbreak", "#hash", "[x]"};
+  config.tags = {"a: b",        "",    "line\nbreak", "#hash", "[x]", "bell\x07 and\x7f",
+                 "caf\xc3\xa9", "b ]", "{x}",         "a, b"};
   config.kind = "b";
   config.inner.lr = 2.5e-5;
   config.inner.group_size = 16;

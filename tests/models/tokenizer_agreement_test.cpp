@@ -8,8 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include "core/utf8.h"
 #include "models/normalizer.h"
-#include "models/utf8.h"
 #include "tests/models/tokenizer_test_util.h"
 
 namespace terse {

@@ -6,13 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "core/utf8.h"
 #include "models/added_vocabulary.h"
 #include "models/bpe_model.h"
 #include "models/bpe_tokenizer.h"
 #include "models/byte_level.h"
 #include "models/normalizer.h"
 #include "models/pre_tokenizer.h"
-#include "models/utf8.h"
 #include "tests/models/tokenizer_test_util.h"
 
 namespace terse {

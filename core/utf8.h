@@ -1,5 +1,6 @@
-// UTF-8 helpers for the tokenizers: validation, lossy repair and code point iteration. Text that
-// reaches a tokenizer is bytes; these functions decide what counts as a character.
+// UTF-8 helpers: validation, lossy repair and code point iteration, for the tokenizers and for
+// every text read from the outside (configs). A LibTorch-free target of its own (terse_utf8), so
+// the tokenizers can use it without LibTorch.
 #pragma once
 
 #include <cstddef>
