@@ -12,6 +12,9 @@
 namespace terse {
 namespace {
 
+// How far ids may run past the number of tokens (holes in the id space).
+constexpr int64_t kMaxVocabIdGap = 1 << 16;
+
 // Words of at most this many symbols merge by rescanning a rank array (fast for short words);
 // longer ones use a heap, O(n log n).
 constexpr size_t kScanMaxSymbols = 32;
@@ -39,6 +42,13 @@ absl::StatusOr<std::unique_ptr<BpeModel>> BpeModel::create(
           absl::StrCat("model.vocab: token \"", token, "\" has a negative id ", id));
     }
     max_id = std::max(max_id, id);
+  }
+  // Ids index a table, so they must be about as dense as real vocabularies are: a hostile file
+  // with one huge id would otherwise ask for gigabytes.
+  if (static_cast<int64_t>(max_id) >= static_cast<int64_t>(vocab.size()) + kMaxVocabIdGap) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("model.vocab: id ", max_id, " is far beyond the vocabulary's ", vocab.size(),
+                     " tokens; ids must be dense (below the token count + ", kMaxVocabIdGap, ")"));
   }
   model.tokens_.resize(static_cast<size_t>(max_id + 1));
   std::vector<bool> used(model.tokens_.size(), false);

@@ -93,6 +93,11 @@ TEST_CASE("Malformed tokenizer files give errors naming the file and the place",
     json["model"].erase("vocab");
     expect_error(json, {"model: has no \"vocab\""});
   }
+  SECTION("a huge id (found by fuzzing: it asked for gigabytes)") {
+    Json json = small_tokenizer();
+    json["model"]["vocab"]["zzz"] = 88888888;
+    expect_error(json, {"model.vocab: id 88888888 is far beyond", "ids must be dense"});
+  }
   SECTION("missing merges") {
     Json json = small_tokenizer();
     json["model"].erase("merges");
