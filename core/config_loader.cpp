@@ -350,7 +350,9 @@ absl::StatusOr<std::vector<fs::path>> base_files(const YAML::Node& doc, const fs
 absl::Status apply_file(const fs::path& path, std::vector<fs::path>* chain, const ConfigRoot& root,
                         const std::vector<std::string>& valid_keys, Origins* origins,
                         std::vector<std::string>* errors) {
-  const fs::path normal = fs::weakly_canonical(path);
+  std::error_code error;
+  fs::path normal = fs::weakly_canonical(path, error);
+  if (error) normal = path.lexically_normal();  // e.g. a name too long: reading it reports that
   if (std::find(chain->begin(), chain->end(), normal) != chain->end() ||
       chain->size() >= kMaxBaseDepth) {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -90,16 +90,16 @@ absl::Status write_text(const fs::path& path, const std::string& text) {
 
 absl::Status prepare_directory(const std::string& dir, bool overwrite) {
   std::error_code error;
-  if (fs::exists(dir)) {
-    if (!fs::is_directory(dir)) {
+  if (fs::exists(dir, error)) {
+    if (!fs::is_directory(dir, error)) {
       return absl::FailedPreconditionError(absl::StrCat(dir, " exists and is not a directory"));
     }
-    if (!fs::is_empty(dir) && !overwrite) {
+    if (!fs::is_empty(dir, error) && !overwrite) {
       return absl::FailedPreconditionError(
           absl::StrCat(dir, " is not empty; export into a new directory or allow overwriting"));
     }
     // Weights of an earlier export could be sharded differently: remove them all.
-    for (const auto& entry : fs::directory_iterator(dir)) {
+    for (const auto& entry : fs::directory_iterator(dir, error)) {
       const std::string name = entry.path().filename().string();
       if (absl::EndsWith(name, ".safetensors") || name == kSafetensorsIndexFile) {
         fs::remove(entry.path(), error);
@@ -136,7 +136,8 @@ absl::StatusOr<Transformer> load_hf_model(const std::string& dir, const ModelCon
   Transformer model(config, device, WeightInit::kNone);
   TERSE_RETURN_IF_ERROR(load_weights(model, checkpoint));
   const fs::path value_head_path = fs::path(dir) / kValueHeadFile;
-  if (config.value_head && !fs::exists(value_head_path)) {
+  std::error_code error;
+  if (config.value_head && !fs::exists(value_head_path, error)) {
     model->init_weights(0, kValueHeadPrefix);
   } else if (config.value_head) {
     TERSE_ASSIGN_OR_RETURN(auto file, SafetensorsFile::open(value_head_path.string()));
@@ -180,14 +181,14 @@ absl::Status export_hf_model(Transformer& model, const std::string& dir,
   TERSE_RETURN_IF_ERROR(write_text(fs::path(dir) / "generation_config.json",
                                    hf_generation_config_json(model->config())));
   if (options.source_dir.empty()) return absl::OkStatus();
-  if (!fs::is_directory(options.source_dir)) {
+  std::error_code error;
+  if (!fs::is_directory(options.source_dir, error)) {
     return absl::NotFoundError(
         absl::StrCat("tokenizer source ", options.source_dir, " is not a directory"));
   }
   for (const char* name : kTokenizerFiles) {
     const fs::path from = fs::path(options.source_dir) / name;
-    std::error_code error;
-    if (!fs::exists(from) || fs::equivalent(from, fs::path(dir) / name, error)) continue;
+    if (!fs::exists(from, error) || fs::equivalent(from, fs::path(dir) / name, error)) continue;
     fs::copy_file(from, fs::path(dir) / name, fs::copy_options::overwrite_existing, error);
     if (error) {
       return absl::InternalError(
@@ -199,8 +200,9 @@ absl::Status export_hf_model(Transformer& model, const std::string& dir,
 
 absl::StatusOr<std::string> resolve_model_dir(const std::string& path) {
   namespace fs = std::filesystem;
-  if (fs::exists(fs::path(path) / "config.json")) return path;
-  if (fs::is_directory(fs::path(path) / "checkpoints")) {
+  std::error_code error;
+  if (fs::exists(fs::path(path) / "config.json", error)) return path;
+  if (fs::is_directory(fs::path(path) / "checkpoints", error)) {
     if (const auto latest = find_latest_checkpoint(fs::path(path) / "checkpoints")) {
       return latest->string();
     }

@@ -306,10 +306,11 @@ absl::StatusOr<SafetensorsCheckpoint> SafetensorsCheckpoint::open(const std::str
   const fs::path single = fs::path(dir) / std::string(kSafetensorsFile);
   const fs::path index_path = fs::path(dir) / std::string(kSafetensorsIndexFile);
   std::map<std::string, std::string> weight_map;  // tensor name -> shard file name
-  if (fs::exists(single)) {
+  std::error_code error;
+  if (fs::exists(single, error)) {
     TERSE_ASSIGN_OR_RETURN(auto file, SafetensorsFile::open(single.string()));
     checkpoint.files_.push_back(std::move(file));
-  } else if (fs::exists(index_path)) {
+  } else if (fs::exists(index_path, error)) {
     std::ifstream in(index_path);
     Json index;
     try {

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets in fuzz/ (clang, AddressSanitizer + UndefinedBehaviorSanitizer)
 # and runs each from its committed corpus for a fixed number of executions (about a minute each
-# on the 2-core machine) with a fixed seed, so a run is repeatable: what passes here passes in
-# CI. SECONDS (default 120) caps each target's time. New inputs go to a scratch corpus, so the
-# repository is not modified; a crash leaves its input in build-fuzz/ and fails.
+# on the 2-core machine) with a fixed seed. Runs are repeatable only as far as the targets are:
+# the config target reads files, so the file system (paths, permissions) can steer it. SECONDS
+# (default 120) caps each target's time. New inputs go to a scratch corpus, so the repository is
+# not modified; a crash leaves its input in build-fuzz/ and fails.
 #   scripts/fuzz.sh [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."

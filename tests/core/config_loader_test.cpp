@@ -86,6 +86,14 @@ TEST_CASE("base files that form a cycle are an error", "[config]") {
   CHECK_THAT(error, Catch::Contains("cycle"));
 }
 
+TEST_CASE("a config path too long for the file system is an error, not a crash", "[config]") {
+  const std::string name = std::string(5000, 'x') + ".yaml";
+  const auto config = load({name});
+  REQUIRE_FALSE(config.ok());
+  CHECK(config.status().code() == absl::StatusCode::kNotFound);
+  CHECK_THAT(std::string(config.status().message()), Catch::Contains("does not exist"));
+}
+
 TEST_CASE("an unknown key names its path, file:line:column and the nearest key", "[config]") {
   TempDir dir;
   const std::string file = (dir / "bad.yaml").string();
