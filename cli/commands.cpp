@@ -18,6 +18,8 @@ const std::vector<CommandEntry>& command_table() {
        make_tasks_command},
       {"sft", "Supervised fine-tuning on the task's long (or core, or direct) completions.",
        make_sft_command},
+      {"train", "RL (GRPO family or PPO) that rewards accuracy minus a length penalty.",
+       make_train_command},
       {"score", "Log-probability of each token of JSON id arrays (one per line) under a model.",
        make_score_command},
       {"generate", "Sample completions from a model directory with the rollout engine.",

@@ -32,6 +32,14 @@ void RuntimeConfig::visit(ConfigVisitor& v) {
   v.enum_field("device", device,
                {{"auto", Device::kAuto}, {"cpu", Device::kCpu}, {"cuda", Device::kCuda}},
                "Where tensors live: auto picks CUDA when LibTorch has it and a GPU is present.");
+  v.field("collective_timeout_s", collective_timeout_s,
+          "Seconds a collective (all-reduce, broadcast, barrier) may take before every rank stops "
+          "with an error naming the missing ranks.",
+          Range::above(0));
+  v.field("rendezvous_timeout_s", rendezvous_timeout_s,
+          "Seconds the ranks have to meet at MASTER_ADDR:MASTER_PORT before each stops with an "
+          "error.",
+          Range::above(0));
 }
 
 }  // namespace terse

@@ -24,8 +24,10 @@ struct RunConfig {
 enum class Device { kAuto, kCpu, kCuda };
 
 struct RuntimeConfig {
-  int64_t threads = 1;            // intra-op threads per process (LibTorch defaults to 1 here)
-  Device device = Device::kAuto;  // auto: CUDA when LibTorch has it and a GPU is present
+  int64_t threads = 1;                // intra-op threads per process (LibTorch defaults to 1 here)
+  Device device = Device::kAuto;      // auto: CUDA when LibTorch has it and a GPU is present
+  double collective_timeout_s = 300;  // a collective that takes longer ends every rank
+  double rendezvous_timeout_s = 60;   // ranks that do not all arrive in time end with an error
 
   void visit(ConfigVisitor& v);
 };

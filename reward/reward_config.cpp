@@ -223,7 +223,9 @@ absl::Status LengthPenaltyConfig::validate() const {
 
 void RewardConfig::visit(ConfigVisitor& v) {
   v.enum_field("verifier", verifier, verifier_kind_names(),
-               "Answer checker that gives the accuracy term: math, countdown or exact.");
+               "Answer checker of `terse verify`: math, countdown or exact. Training and "
+               "evaluation pick each problem's checker from its answer kind (numbers: math, "
+               "countdown expressions: countdown, text: exact) with the settings below.");
   v.section("math", math, "The math verifier.");
   v.section("countdown", countdown, "The countdown verifier.");
   v.section("format", format, "The format term: the `<think>…</think>` / answer layout.");

@@ -27,6 +27,8 @@ class RolloutWorker {
   void load_weights(Transformer& source, int64_t version);
 
   int64_t policy_version() const { return version_; }
+  // Records the version of the weights the replica holds (colocated mode: the policy itself).
+  void set_policy_version(int64_t version) { version_ = version; }
   PromptShard& shard() { return shard_; }
   Transformer& model() { return model_; }
 

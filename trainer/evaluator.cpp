@@ -8,8 +8,8 @@
 namespace terse {
 namespace {
 
-std::unique_ptr<Verifier> verifier_for(AnswerKind kind) {
-  RewardConfig config;
+std::unique_ptr<Verifier> verifier_for(AnswerKind kind, const RewardConfig& reward) {
+  RewardConfig config = reward;
   config.verifier = kind == AnswerKind::kExpression ? VerifierKind::kCountdown
                     : kind == AnswerKind::kText     ? VerifierKind::kExact
                                                     : VerifierKind::kMath;
@@ -30,7 +30,8 @@ Metrics EvalResult::metrics() const {
 }
 
 std::vector<EvalSample> grade_batch(const Trajectory& batch, const std::vector<Problem>& problems,
-                                    const Tokenizer& tokenizer, int64_t samples_per_problem) {
+                                    const Tokenizer& tokenizer, int64_t samples_per_problem,
+                                    const RewardConfig& reward) {
   std::vector<EvalSample> graded;
   for (int64_t i = 0; i < batch.size(); ++i) {
     const int64_t index = batch.group_ids[i];
@@ -44,7 +45,7 @@ std::vector<EvalSample> grade_batch(const Trajectory& batch, const std::vector<P
     sample.completion = tokenizer.decode(std::vector<int32_t>(ids.begin(), ids.end()));
     sample.tokens = static_cast<int64_t>(ids.size());
     const Verdict verdict =
-        verifier_for(problem.answer_kind)->verify(sample.completion, reference_of(problem));
+        verifier_for(problem.answer_kind, reward)->verify(sample.completion, reference_of(problem));
     sample.correct = verdict.correct;
     sample.extracted = verdict.extracted;
     sample.finish = batch.finish_reasons[i];

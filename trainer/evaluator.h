@@ -11,6 +11,7 @@
 #include "data/problem.h"
 #include "models/tokenizer.h"
 #include "models/transformer.h"
+#include "reward/reward_config.h"
 #include "rollout/sampling_engine.h"
 
 namespace terse {
@@ -45,9 +46,11 @@ struct EvalResult {
   Metrics metrics() const;
 };
 
-// Grades the completions of `batch` (group_ids index `problems`; G = samples_per_problem).
+// Grades the completions of `batch` (group_ids index `problems`; G = samples_per_problem) with
+// the verifier of each problem's answer kind, set up by `reward`'s verifier settings.
 std::vector<EvalSample> grade_batch(const Trajectory& batch, const std::vector<Problem>& problems,
-                                    const Tokenizer& tokenizer, int64_t samples_per_problem);
+                                    const Tokenizer& tokenizer, int64_t samples_per_problem,
+                                    const RewardConfig& reward = {});
 
 // Accuracy, pass@k (a problem counts when any of its samples is correct), mean tokens and tokens
 // per correct answer over `samples` of `problem_count` problems.

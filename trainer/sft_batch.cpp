@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "data/completion.h"
+#include "trainer/micro_batches.h"
 
 namespace terse {
 
@@ -99,18 +100,12 @@ SftBatch make_sft_batch(const std::vector<const SftExample*>& examples, int64_t 
 
 std::vector<std::vector<const SftExample*>> split_micro_batches(
     const std::vector<const SftExample*>& examples, int64_t max_tokens) {
+  std::vector<int64_t> lengths;
+  for (const SftExample* e : examples) lengths.push_back(static_cast<int64_t>(e->ids.size()));
   std::vector<std::vector<const SftExample*>> parts;
-  size_t longest = 0;
-  for (const SftExample* e : examples) {
-    const size_t wanted = std::max(longest, e->ids.size());
-    const size_t rows = parts.empty() ? 0 : parts.back().size() + 1;
-    if (parts.empty() || static_cast<int64_t>(rows * wanted) > max_tokens) {
-      parts.push_back({e});
-      longest = e->ids.size();
-    } else {
-      parts.back().push_back(e);
-      longest = wanted;
-    }
+  for (const std::vector<size_t>& part : split_by_token_budget(lengths, max_tokens)) {
+    parts.emplace_back();
+    for (const size_t i : part) parts.back().push_back(examples[i]);
   }
   return parts;
 }

@@ -29,18 +29,9 @@
 #include "trainer/epoch_sampler.h"
 #include "trainer/experiment_config.h"
 #include "trainer/sft_batch.h"
+#include "trainer/training_setup.h"
 
 namespace terse {
-
-inline constexpr char kCheckpointsDir[] = "checkpoints";
-inline constexpr char kOptimizerFile[] = "optimizer.pt";
-inline constexpr char kTrainerStateFile[] = "trainer_state.json";
-
-// Where a run stands: what trainer_state.json holds.
-struct SftState {
-  int64_t step = 0;    // optimiser steps done
-  int64_t cursor = 0;  // training examples read so far
-};
 
 class SftTrainer {
  public:
@@ -61,9 +52,9 @@ class SftTrainer {
   // Writes a checkpoint of the current step.
   absl::Status save();
 
-  const SftState& state() const { return state_; }
+  const TrainerState& state() const { return state_; }
   Transformer& model() { return model_; }
-  const Tokenizer& tokenizer() const { return *tokenizer_; }
+  const Tokenizer& tokenizer() const { return *tokenizer_.tokenizer; }
   // Parameters of the model.
   int64_t parameter_count();
 
@@ -71,11 +62,7 @@ class SftTrainer {
   SftTrainer(const ExperimentConfig& config, std::filesystem::path run_dir);
   absl::Status set_up();
   absl::Status load_examples();
-  void make_optimizer();
-  absl::Status resume(const std::filesystem::path& checkpoint);
   absl::Status write_checkpoint_files(const std::filesystem::path& dir);
-  // Sets every parameter group's learning rate for the step about to run; returns it.
-  double apply_lr_schedule();
   // Backward of the token-mean loss of `examples` over micro-batches; returns the loss.
   double accumulate_gradients(const std::vector<const SftExample*>& examples);
   // Clips the global gradient norm to trainer.max_grad_norm (when > 0); returns the norm.
@@ -84,15 +71,13 @@ class SftTrainer {
   ExperimentConfig config_;
   std::filesystem::path run_dir_;
   at::Device device_ = at::kCPU;
-  std::shared_ptr<Tokenizer> tokenizer_;
-  std::function<absl::Status(const std::filesystem::path&)> save_tokenizer_;
+  RunTokenizer tokenizer_;
   Transformer model_{nullptr};
   std::unique_ptr<torch::optim::AdamW> optimizer_;
   std::vector<SftExample> train_;
   std::vector<SftExample> eval_;
   std::unique_ptr<EpochSampler> sampler_;
-  SftState state_;
-  int64_t pad_id_ = 0;
+  TrainerState state_;
 };
 
 }  // namespace terse

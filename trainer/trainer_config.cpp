@@ -62,6 +62,19 @@ void TrainerConfig::visit(ConfigVisitor& v) {
           Range::at_least(1));
   v.field("eval_every", eval_every, "Evaluate every this many steps; 0 disables evaluation.",
           Range::at_least(0));
+  v.field("eval_problems", eval_problems,
+          "Held-out test problems each evaluation of terse train samples (at most data.test_size).",
+          Range::at_least(1));
+  v.field("eval_samples", eval_samples,
+          "Completions per test problem: 1 decodes greedily; k > 1 samples at the rollout "
+          "temperature and adds pass@k.",
+          Range::at_least(1));
+  v.field("log_samples", log_samples,
+          "Completions of each evaluation written to samples.jsonl in the run directory.",
+          Range::at_least(0));
+  v.field("max_nonfinite_steps", max_nonfinite_steps,
+          "A NaN or infinite loss or gradient skips the update; this many in a row stop the run.",
+          Range::at_least(1));
   v.section("loss", loss, "The clipped policy loss, its aggregation and the KL penalty.");
   v.section("ppo", ppo, "PPO's critic and GAE (algorithm: ppo).");
   v.section("filter", filter, "Which sampled completions train.");

@@ -46,13 +46,17 @@ struct TrainerConfig {
   int64_t micro_batch_tokens = 8192;       // gradient accumulation: tokens per forward/backward
   double lr = 1e-5;                        // peak AdamW learning rate
   LrSchedule schedule = LrSchedule::kConstant;
-  int64_t warmup_steps = 0;      // linear learning-rate warm-up steps
-  double min_lr_ratio = 0.0;     // floor of linear/cosine decay (fraction of lr)
-  double weight_decay = 0.0;     // AdamW decoupled weight decay
-  double max_grad_norm = 1.0;    // global gradient-norm clip; 0 disables it
-  int64_t save_every = 50;       // checkpoint period in steps; 0 only at the end
-  int64_t keep_checkpoints = 2;  // how many recent checkpoints to keep
-  int64_t eval_every = 25;       // evaluation period in steps; 0 disables it
+  int64_t warmup_steps = 0;         // linear learning-rate warm-up steps
+  double min_lr_ratio = 0.0;        // floor of linear/cosine decay (fraction of lr)
+  double weight_decay = 0.0;        // AdamW decoupled weight decay
+  double max_grad_norm = 1.0;       // global gradient-norm clip; 0 disables it
+  int64_t save_every = 50;          // checkpoint period in steps; 0 only at the end
+  int64_t keep_checkpoints = 2;     // how many recent checkpoints to keep
+  int64_t eval_every = 25;          // evaluation period in steps; 0 disables it
+  int64_t eval_problems = 64;       // test problems each evaluation of `terse train` samples
+  int64_t eval_samples = 1;         // completions per test problem: 1 is greedy, k > 1 sampled
+  int64_t log_samples = 4;          // completions per evaluation written to samples.jsonl
+  int64_t max_nonfinite_steps = 5;  // stop after this many updates in a row with a NaN/inf
   PolicyLossConfig loss;
   PpoConfig ppo;
   SampleFilterConfig filter;
