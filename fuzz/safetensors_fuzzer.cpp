@@ -16,8 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     uint64_t numel = 1;
     for (const int64_t dim : entry.shape) numel *= static_cast<uint64_t>(dim);
     // The entries tile the data section in order, each exactly as long as its shape says.
-    if (entry.begin != previous_end || entry.end - entry.begin !=
-                                           numel * terse::safetensors_dtype_bytes(entry.dtype)) {
+    if (entry.begin != previous_end ||
+        entry.end - entry.begin != numel * terse::safetensors_dtype_bytes(entry.dtype)) {
       __builtin_trap();
     }
     previous_end = entry.end;

@@ -81,9 +81,9 @@ absl::StatusOr<SafetensorsEntry> parse_entry(const std::string& name, const Json
   const auto known = std::find_if(std::begin(kDTypes), std::end(kDTypes),
                                   [&](const DTypeInfo& d) { return dtype == d.name; });
   if (known == std::end(kDTypes)) {
-    return malformed(path, absl::StrCat(where, " has dtype `", dtype,
-                                        "`, which terse does not read (known: ",
-                                        known_safetensors_dtypes(), ")"));
+    return malformed(
+        path, absl::StrCat(where, " has dtype `", dtype, "`, which terse does not read (known: ",
+                           known_safetensors_dtypes(), ")"));
   }
   entry.dtype = known->dtype;
   if (!shape_it->is_array()) return malformed(path, absl::StrCat(where, ": shape is not a list"));
@@ -109,10 +109,10 @@ absl::StatusOr<SafetensorsEntry> parse_entry(const std::string& name, const Json
   }
   uint64_t expected = 0;
   if (!mul_u64(numel, known->bytes, &expected) || expected != entry.end - entry.begin) {
-    return malformed(path, absl::StrCat(where, " is ", dtype, " of shape ", shape_it->dump(), " (",
-                                        numel, " x ", known->bytes,
-                                        " bytes) but its data_offsets span ",
-                                        entry.end - entry.begin, " bytes"));
+    return malformed(
+        path, absl::StrCat(where, " is ", dtype, " of shape ", shape_it->dump(), " (", numel, " x ",
+                           known->bytes, " bytes) but its data_offsets span ",
+                           entry.end - entry.begin, " bytes"));
   }
   return entry;
 }
@@ -136,9 +136,9 @@ absl::Status check_tiling(const std::vector<SafetensorsEntry>& entries, uint64_t
     previous = &entry;
   }
   if (covered != data_bytes) {
-    return malformed(path, absl::StrCat("the tensors cover ", covered,
-                                        " bytes but the data section has ", data_bytes,
-                                        " (trailing bytes)"));
+    return malformed(path,
+                     absl::StrCat("the tensors cover ", covered, " bytes but the data section has ",
+                                  data_bytes, " (trailing bytes)"));
   }
   return absl::OkStatus();
 }
@@ -168,9 +168,9 @@ absl::StatusOr<SafetensorsHeader> parse_safetensors_header(const uint8_t* bytes,
                                         " bytes, over the limit of ", kMaxSafetensorsHeaderBytes));
   }
   if (header_bytes > size - 8) {
-    return malformed(path, absl::StrCat("its header length is ", header_bytes, " bytes, but only ",
-                                        size - 8,
-                                        " bytes follow the length field (file truncated?)"));
+    return malformed(
+        path, absl::StrCat("its header length is ", header_bytes, " bytes, but only ", size - 8,
+                           " bytes follow the length field (file truncated?)"));
   }
   const char* header_begin = reinterpret_cast<const char*>(bytes) + 8;
   Json json;
