@@ -49,14 +49,16 @@ size_t skip_ascii(absl::string_view bytes, size_t i) {
 
 }  // namespace
 
-bool utf8_is_valid(absl::string_view text) {
+bool utf8_is_valid(absl::string_view text) { return !utf8_first_invalid(text).has_value(); }
+
+std::optional<size_t> utf8_first_invalid(absl::string_view text) {
   size_t i = skip_ascii(text, 0);
   while (i < text.size()) {
     size_t consumed = 0;
-    if (valid_sequence_length(text, i, &consumed) == 0) return false;
+    if (valid_sequence_length(text, i, &consumed) == 0) return i;
     i = skip_ascii(text, i + consumed);
   }
-  return true;
+  return std::nullopt;
 }
 
 std::string utf8_make_valid(absl::string_view bytes) {

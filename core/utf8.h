@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -15,6 +16,9 @@ inline constexpr absl::string_view kReplacementCharacter = "\xEF\xBF\xBD";
 
 // True when `text` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
 bool utf8_is_valid(absl::string_view text);
+
+// Byte offset of the first ill-formed sequence in `text`, or nullopt when it is well-formed.
+std::optional<size_t> utf8_first_invalid(absl::string_view text);
 
 // `bytes` with every ill-formed subsequence replaced by U+FFFD, one per maximal subpart (Unicode
 // §3.9 "substitution of maximal subparts", as the WHATWG decoder and Rust's from_utf8_lossy do).

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "core/status.h"
+#include "core/utf8.h"
 #include "data/line_reader.h"
 
 namespace terse {
@@ -18,42 +19,6 @@ using Json = nlohmann::json;
 
 constexpr size_t kMaxReportedErrors = 20;
 constexpr char kGsm8kMarker[] = "####";
-
-// The byte offset of the first byte that is not part of well-formed UTF-8 (RFC 3629: no
-// overlong forms, no surrogates, nothing above U+10FFFF), or nullopt when all of `text` is.
-std::optional<size_t> first_invalid_utf8(absl::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-    const unsigned char b = byte(i);
-    size_t length = 0;
-    unsigned char lo = 0x80;
-    unsigned char hi = 0xBF;
-    if (b < 0x80) {
-      ++i;
-      continue;
-    } else if (b >= 0xC2 && b <= 0xDF) {
-      length = 2;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-      length = 3;
-      if (b == 0xE0) lo = 0xA0;  // overlong
-      if (b == 0xED) hi = 0x9F;  // surrogates
-    } else if (b >= 0xF0 && b <= 0xF4) {
-      length = 4;
-      if (b == 0xF0) lo = 0x90;  // overlong
-      if (b == 0xF4) hi = 0x8F;  // above U+10FFFF
-    } else {
-      return i;
-    }
-    if (i + length > text.size()) return i;
-    if (byte(i + 1) < lo || byte(i + 1) > hi) return i;
-    for (size_t k = 2; k < length; ++k) {
-      if ((byte(i + k) & 0xC0) != 0x80) return i;
-    }
-    i += length;
-  }
-  return std::nullopt;
-}
 
 // Whether `text` reads as a number: a sign, digits (commas allowed between them), an optional
 // decimal part, or a fraction of two such integers.
@@ -95,20 +60,27 @@ absl::StatusOr<std::string> string_field(const Json& record, const std::string& 
   return it->get<std::string>();
 }
 
+// nlohmann's message without its "[json.exception.parse_error.101] parse error at line 1, "
+// prefix.
+std::string json_error_detail(const Json::exception& e) {
+  std::string what = e.what();
+  const size_t detail = what.find(": ");
+  return detail == std::string::npos ? what : what.substr(detail + 2);
+}
+
 // The problem one well-formed JSON line describes, or what is wrong with it.
 absl::StatusOr<Problem> parse_record(const std::string& text, const JsonlConfig& config) {
-  if (const std::optional<size_t> bad = first_invalid_utf8(text)) {
+  if (const std::optional<size_t> bad = utf8_first_invalid(text)) {
     return absl::InvalidArgumentError(absl::StrCat("invalid UTF-8 at byte ", *bad + 1));
   }
   Json record;
   try {
     record = Json::parse(text);
   } catch (const Json::parse_error& e) {
-    // nlohmann's message starts "[json.exception.parse_error.101] parse error at line 1, ...".
-    std::string what = e.what();
-    const size_t detail = what.find(": ");
-    if (detail != std::string::npos) what = what.substr(detail + 2);
-    return absl::InvalidArgumentError(absl::StrCat("invalid JSON at column ", e.byte, ": ", what));
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid JSON at column ", e.byte, ": ", json_error_detail(e)));
+  } catch (const Json::out_of_range& e) {  // a number like 1e999999
+    return absl::InvalidArgumentError(absl::StrCat("invalid JSON: ", json_error_detail(e)));
   }
   if (!record.is_object()) {
     return absl::InvalidArgumentError(

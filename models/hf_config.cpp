@@ -293,7 +293,7 @@ absl::Status apply_hf_config(const std::string& path, ModelConfig* config) {
   Json json;
   try {
     json = Json::parse(in);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // parse_error, or out_of_range for a number like 1e999
     return absl::InvalidArgumentError(absl::StrCat(path, ": not valid JSON (", e.what(), ")"));
   }
   if (!json.is_object())

@@ -10,10 +10,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <tuple>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -29,47 +27,24 @@ using Json = nlohmann::json;
 
 static_assert(sizeof(void*) == 8, "safetensors offsets need 64-bit addresses");
 
-struct DTypeName {
-  const char* name;
-  at::ScalarType dtype;
+struct ScalarTypeOf {
+  SafetensorsDType dtype;
+  at::ScalarType scalar_type;
 };
 
-constexpr DTypeName kDTypes[] = {
-    {"F64", at::kDouble}, {"F32", at::kFloat}, {"F16", at::kHalf},  {"BF16", at::kBFloat16},
-    {"I64", at::kLong},   {"I32", at::kInt},   {"I16", at::kShort}, {"I8", at::kChar},
-    {"U8", at::kByte},    {"BOOL", at::kBool},
+constexpr ScalarTypeOf kScalarTypes[] = {
+    {SafetensorsDType::kF64, at::kDouble}, {SafetensorsDType::kF32, at::kFloat},
+    {SafetensorsDType::kF16, at::kHalf},   {SafetensorsDType::kBF16, at::kBFloat16},
+    {SafetensorsDType::kI64, at::kLong},   {SafetensorsDType::kI32, at::kInt},
+    {SafetensorsDType::kI16, at::kShort},  {SafetensorsDType::kI8, at::kChar},
+    {SafetensorsDType::kU8, at::kByte},    {SafetensorsDType::kBool, at::kBool},
 };
 
-std::string known_dtypes() {
-  std::vector<std::string> names;
-  for (const DTypeName& d : kDTypes) names.emplace_back(d.name);
-  return absl::StrJoin(names, ", ");
-}
-
-absl::Status malformed(const std::string& path, absl::string_view detail) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(path, ": not a valid safetensors file: ", detail,
-                   ". The file is damaged or was not written as safetensors; write it again."));
-}
-
-// Reads a JSON number that must be a non-negative integer.
-bool as_u64(const Json& value, uint64_t* out) {
-  if (!value.is_number_integer()) return false;
-  if (value.is_number_unsigned()) {
-    *out = value.get<uint64_t>();
-    return true;
+at::ScalarType scalar_type(SafetensorsDType dtype) {
+  for (const ScalarTypeOf& d : kScalarTypes) {
+    if (d.dtype == dtype) return d.scalar_type;
   }
-  const int64_t signed_value = value.get<int64_t>();
-  if (signed_value < 0) return false;
-  *out = static_cast<uint64_t>(signed_value);
-  return true;
-}
-
-// a * b, or false when it overflows 64 bits.
-bool mul_u64(uint64_t a, uint64_t b, uint64_t* out) {
-  if (a != 0 && b > std::numeric_limits<uint64_t>::max() / a) return false;
-  *out = a * b;
-  return true;
+  TORCH_CHECK(false, "no LibTorch type for safetensors dtype ", safetensors_dtype_text(dtype));
 }
 
 absl::Status write_file_atomically(const std::string& path, const std::string& header,
@@ -111,11 +86,12 @@ absl::Status write_file_atomically(const std::string& path, const std::string& h
 }  // namespace
 
 absl::StatusOr<std::string> safetensors_dtype_name(at::ScalarType dtype) {
-  for (const DTypeName& d : kDTypes) {
-    if (d.dtype == dtype) return std::string(d.name);
+  for (const ScalarTypeOf& d : kScalarTypes) {
+    if (d.scalar_type == dtype) return std::string(safetensors_dtype_text(d.dtype));
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "safetensors has no name for dtype ", c10::toString(dtype), "; supported: ", known_dtypes()));
+  return absl::InvalidArgumentError(absl::StrCat("safetensors has no name for dtype ",
+                                                 c10::toString(dtype),
+                                                 "; supported: ", known_safetensors_dtypes()));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -138,10 +114,9 @@ absl::StatusOr<std::shared_ptr<const SafetensorsFile>> SafetensorsFile::open(
     return absl::InvalidArgumentError(absl::StrCat(path, " is not a regular file"));
   }
   file->file_bytes_ = static_cast<uint64_t>(info.st_size);
-  if (file->file_bytes_ < 8) {
+  if (file->file_bytes_ == 0) {  // mmap refuses empty files
     ::close(fd);
-    return malformed(path, absl::StrCat("it is ", file->file_bytes_,
-                                        " bytes long, shorter than the 8-byte header length"));
+    return parse_safetensors_header(nullptr, 0, path).status();
   }
   // A private writable mapping: tensors over it may be written to without touching the file.
   void* map = ::mmap(nullptr, file->file_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
@@ -150,133 +125,18 @@ absl::StatusOr<std::shared_ptr<const SafetensorsFile>> SafetensorsFile::open(
     return absl::InternalError(absl::StrCat("cannot map ", path, ": ", std::strerror(errno)));
   }
   file->map_ = map;
-  const auto* bytes = static_cast<const uint8_t*>(map);
-  uint64_t header_bytes = 0;
-  for (int i = 7; i >= 0; --i) header_bytes = (header_bytes << 8) | bytes[i];
-  TERSE_RETURN_IF_ERROR(file->parse_header(header_bytes));
+  TERSE_ASSIGN_OR_RETURN(
+      SafetensorsHeader header,
+      parse_safetensors_header(static_cast<const uint8_t*>(map), file->file_bytes_, path));
+  file->data_ = static_cast<const uint8_t*>(map) + header.data_offset;
+  file->entries_ = std::move(header.entries);
+  file->metadata_ = std::move(header.metadata);
+  for (const SafetensorsEntry& entry : file->entries_) file->by_name_[entry.name] = &entry;
   return std::shared_ptr<const SafetensorsFile>(std::move(file));
 }
 
 SafetensorsFile::~SafetensorsFile() {
   if (map_ != nullptr) ::munmap(map_, file_bytes_);
-}
-
-absl::Status SafetensorsFile::parse_header(uint64_t header_bytes) {
-  if (header_bytes > kMaxSafetensorsHeaderBytes) {
-    return malformed(path_, absl::StrCat("its header length is ", header_bytes,
-                                         " bytes, over the limit of ", kMaxSafetensorsHeaderBytes));
-  }
-  if (header_bytes > file_bytes_ - 8) {
-    return malformed(
-        path_, absl::StrCat("its header length is ", header_bytes, " bytes, but only ",
-                            file_bytes_ - 8, " bytes follow the length field (file truncated?)"));
-  }
-  const char* header_begin = static_cast<const char*>(map_) + 8;
-  Json header;
-  try {
-    header = Json::parse(header_begin, header_begin + header_bytes);
-  } catch (const Json::parse_error& e) {
-    return malformed(path_, absl::StrCat("its header is not valid JSON (", e.what(), ")"));
-  }
-  if (!header.is_object()) return malformed(path_, "its header is not a JSON object");
-
-  data_ = static_cast<const uint8_t*>(map_) + 8 + header_bytes;
-  const uint64_t data_bytes = file_bytes_ - 8 - header_bytes;
-  for (const auto& [name, value] : header.items()) {
-    if (name == "__metadata__") {
-      if (!value.is_object()) return malformed(path_, "`__metadata__` is not a JSON object");
-      for (const auto& [key, text] : value.items()) {
-        if (!text.is_string()) {
-          return malformed(path_, absl::StrCat("`__metadata__.", key, "` is not a string"));
-        }
-        metadata_[key] = text.get<std::string>();
-      }
-      continue;
-    }
-    const std::string where = absl::StrCat("tensor `", name, "`");
-    if (!value.is_object()) return malformed(path_, absl::StrCat(where, " is not a JSON object"));
-    const auto dtype_it = value.find("dtype");
-    const auto shape_it = value.find("shape");
-    const auto offsets_it = value.find("data_offsets");
-    if (dtype_it == value.end() || shape_it == value.end() || offsets_it == value.end()) {
-      return malformed(path_,
-                       absl::StrCat(where, " lacks one of `dtype`, `shape`, `data_offsets`"));
-    }
-    SafetensorsEntry entry;
-    entry.name = name;
-    if (!dtype_it->is_string()) return malformed(path_, absl::StrCat(where, ": dtype is not text"));
-    const std::string dtype = dtype_it->get<std::string>();
-    bool known = false;
-    for (const DTypeName& d : kDTypes) {
-      if (dtype == d.name) {
-        entry.dtype = d.dtype;
-        known = true;
-      }
-    }
-    if (!known) {
-      return malformed(path_,
-                       absl::StrCat(where, " has dtype `", dtype,
-                                    "`, which terse does not read (known: ", known_dtypes(), ")"));
-    }
-    if (!shape_it->is_array())
-      return malformed(path_, absl::StrCat(where, ": shape is not a list"));
-    uint64_t numel = 1;
-    for (const Json& dim : *shape_it) {
-      uint64_t size = 0;
-      if (!as_u64(dim, &size) ||
-          size > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) ||
-          !mul_u64(numel, size, &numel)) {
-        return malformed(path_, absl::StrCat(where, " has an invalid shape ", shape_it->dump()));
-      }
-      entry.shape.push_back(static_cast<int64_t>(size));
-    }
-    if (!offsets_it->is_array() || offsets_it->size() != 2 ||
-        !as_u64((*offsets_it)[0], &entry.begin) || !as_u64((*offsets_it)[1], &entry.end) ||
-        entry.begin > entry.end) {
-      return malformed(path_, absl::StrCat(where, " has invalid data_offsets ", offsets_it->dump(),
-                                           " (want [begin, end] with begin <= end)"));
-    }
-    if (entry.end > data_bytes) {
-      return malformed(path_, absl::StrCat(where, " ends at byte ", entry.end,
-                                           " of the data, but the data section has only ",
-                                           data_bytes, " bytes (file truncated?)"));
-    }
-    uint64_t expected = 0;
-    const uint64_t element_bytes = c10::elementSize(entry.dtype);
-    if (!mul_u64(numel, element_bytes, &expected) || expected != entry.end - entry.begin) {
-      return malformed(
-          path_, absl::StrCat(where, " is ", dtype, " of shape ", shape_it->dump(), " (", numel,
-                              " x ", element_bytes, " bytes) but its data_offsets span ",
-                              entry.end - entry.begin, " bytes"));
-    }
-    entries_.push_back(std::move(entry));
-  }
-
-  std::sort(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.begin, a.end, a.name) < std::tie(b.begin, b.end, b.name);
-  });
-  uint64_t covered = 0;  // end of the bytes claimed so far
-  const SafetensorsEntry* previous = nullptr;
-  for (const SafetensorsEntry& entry : entries_) {
-    if (entry.begin < covered) {
-      return malformed(path_, absl::StrCat("the bytes of tensors `", previous->name, "` and `",
-                                           entry.name, "` overlap"));
-    }
-    if (entry.begin > covered) {
-      return malformed(
-          path_, absl::StrCat("bytes ", covered, " to ", entry.begin,
-                              " of the data belong to no tensor (before `", entry.name, "`)"));
-    }
-    covered = entry.end;
-    previous = &entry;
-  }
-  if (covered != data_bytes) {
-    return malformed(path_,
-                     absl::StrCat("the tensors cover ", covered, " bytes but the data section has ",
-                                  data_bytes, " (trailing bytes)"));
-  }
-  for (const SafetensorsEntry& entry : entries_) by_name_[entry.name] = &entry;
-  return absl::OkStatus();
 }
 
 const SafetensorsEntry* SafetensorsFile::find(absl::string_view name) const {
@@ -285,9 +145,10 @@ const SafetensorsEntry* SafetensorsFile::find(absl::string_view name) const {
 }
 
 at::Tensor SafetensorsFile::tensor(const SafetensorsEntry& entry) const {
-  const at::TensorOptions options = at::TensorOptions().dtype(entry.dtype).device(at::kCPU);
+  const at::TensorOptions options =
+      at::TensorOptions().dtype(scalar_type(entry.dtype)).device(at::kCPU);
   auto* data = const_cast<uint8_t*>(data_ + entry.begin);
-  if (reinterpret_cast<uintptr_t>(data) % c10::elementSize(entry.dtype) != 0) {
+  if (reinterpret_cast<uintptr_t>(data) % safetensors_dtype_bytes(entry.dtype) != 0) {
     // Unaligned elements: give the caller an aligned copy instead of a view.
     at::Tensor copy = at::empty(entry.shape, options);
     std::memcpy(copy.data_ptr(), data, entry.end - entry.begin);
@@ -315,7 +176,7 @@ absl::StatusOr<SafetensorsCheckpoint> SafetensorsCheckpoint::open(const std::str
     Json index;
     try {
       index = Json::parse(in);
-    } catch (const Json::parse_error& e) {
+    } catch (const Json::exception& e) {  // parse_error, or out_of_range for a number like 1e999
       return absl::InvalidArgumentError(
           absl::StrCat(index_path.string(), ": not valid JSON (", e.what(), ")"));
     }

@@ -1,11 +1,7 @@
-// The safetensors checkpoint format: an 8-byte little-endian header length, a JSON header
-// {"name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, "__metadata__": {..}},
-// then the tensors' bytes, offsets counted from the end of the header.
-//
-// Files are memory-mapped and their header is validated before anything in it is trusted:
-// the header fits in the file, every dtype is known, byte ranges lie inside the data, do not
-// overlap and leave no holes, and dtype size x shape = byte length. A malformed file gives an
-// InvalidArgument error naming the file and, where one is at fault, the tensor.
+// Safetensors checkpoints for LibTorch: files are memory-mapped, their header validated by
+// models/safetensors_header.h before anything in it is trusted, and tensors are views over the
+// mapping. A malformed file gives an InvalidArgument error naming the file and, where one is at
+// fault, the tensor.
 #pragma once
 
 #include <ATen/ATen.h>
@@ -18,24 +14,13 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "models/safetensors_header.h"
 
 namespace terse {
-
-// Headers larger than this are refused (the reference implementation's limit).
-inline constexpr uint64_t kMaxSafetensorsHeaderBytes = 100'000'000;
 
 // Name of a single-file checkpoint and of the index of a sharded one, inside a directory.
 inline constexpr absl::string_view kSafetensorsFile = "model.safetensors";
 inline constexpr absl::string_view kSafetensorsIndexFile = "model.safetensors.index.json";
-
-// One tensor as the header describes it.
-struct SafetensorsEntry {
-  std::string name;
-  at::ScalarType dtype;
-  std::vector<int64_t> shape;
-  uint64_t begin = 0;  // byte offset in the data section
-  uint64_t end = 0;    // one past the last byte
-};
 
 // A tensor with the name it is stored under.
 struct NamedTensor {
@@ -66,7 +51,6 @@ class SafetensorsFile : public std::enable_shared_from_this<SafetensorsFile> {
 
  private:
   SafetensorsFile() = default;
-  absl::Status parse_header(uint64_t header_bytes);
 
   std::string path_;
   void* map_ = nullptr;

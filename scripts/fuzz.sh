@@ -9,12 +9,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-120}"
-declare -A runs=([config]=250000 [tokenizer]=150000 [verifier]=600000)
+declare -A runs=([config]=250000 [tokenizer]=150000 [verifier]=600000 [safetensors]=150000)
 export CCACHE_BASEDIR="$PWD"
 CXX=clang++ cmake -S fuzz -B build-fuzz -DCMAKE_BUILD_TYPE=Debug > /dev/null
 cmake --build build-fuzz -j"$(nproc)"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
-for target in config tokenizer verifier; do
+for target in config tokenizer verifier safetensors; do
   scratch="$(mktemp -d)"
   log="build-fuzz/${target}.log"
   if ! (cd build-fuzz && "./${target}_fuzzer" "$scratch" "../fuzz/corpus/${target}" \

@@ -1,12 +1,16 @@
-// One rank of the process-group tests: `dist_worker SCENARIO`, with the torchrun variables set
-// (by the test or by `terse launch`). Prints what it checked; exits 0 when every check held.
+// One rank of the process-group tests: `dist_worker SCENARIO [DIR]`, with the torchrun variables
+// set (by the test or by `terse launch`). Prints what it checked; exits 0 when every check held.
+#include <signal.h>
 #include <unistd.h>
 
 #include <ATen/ATen.h>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
 
+#include "core/checkpoint.h"
 #include "core/process_group.h"
 #include "core/status.h"
 
@@ -72,7 +76,32 @@ int peer_lost(ProcessGroup& group, bool hang) {
   return 0;
 }
 
-int run(const std::string& scenario) {
+// Rank 0 saves checkpoints under `root` whose files hold a sum over every rank, so each save
+// runs an all-reduce; rank 1 joins the first and is then killed (SIGKILL), so the second save
+// fails in the middle. Rank 0 must report the dead rank and keep the first checkpoint.
+int die_during_save(ProcessGroup& group, const std::string& root) {
+  const at::Tensor t = at::ones({4});
+  if (group.rank() == 1) {
+    if (auto s = group.all_reduce_sum({t}); !s.ok()) return fail(s);
+    ::usleep(200'000);  // let the last bytes of the all-reduce leave; rank 0 is saving meanwhile
+    ::raise(SIGKILL);
+  }
+  const auto files = [&](int64_t step) {
+    return [&group, t, step](const std::filesystem::path& dir) -> absl::Status {
+      std::ofstream(dir / "step.txt") << step << "\n";
+      TERSE_RETURN_IF_ERROR(group.all_reduce_sum({t}));
+      std::ofstream(dir / "sum.txt") << t.sum().item<float>() << "\n";
+      return absl::OkStatus();
+    };
+  };
+  if (auto saved = save_checkpoint(root, 1, files(1), 3); !saved.ok()) return fail(saved.status());
+  std::cout << "saved step 1" << std::endl;
+  if (auto saved = save_checkpoint(root, 2, files(2), 3); !saved.ok()) return fail(saved.status());
+  std::cout << "second save unexpectedly succeeded" << std::endl;
+  return 0;
+}
+
+int run(const std::string& scenario, const std::string& dir) {
   auto env = dist_env_from_environment();
   if (!env.ok()) return fail(env.status());
   ProcessGroupOptions options;
@@ -86,6 +115,7 @@ int run(const std::string& scenario) {
   if (scenario == "send_recv") return send_recv(**group);
   if (scenario == "die") return peer_lost(**group, false);
   if (scenario == "hang") return peer_lost(**group, true);
+  if (scenario == "die_during_save") return die_during_save(**group, dir);
   std::cout << "unknown scenario " << scenario << std::endl;
   return 64;
 }
@@ -93,4 +123,6 @@ int run(const std::string& scenario) {
 }  // namespace
 }  // namespace terse
 
-int main(int argc, char** argv) { return terse::run(argc > 1 ? argv[1] : ""); }
+int main(int argc, char** argv) {
+  return terse::run(argc > 1 ? argv[1] : "", argc > 2 ? argv[2] : "");
+}

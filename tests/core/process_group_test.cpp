@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "core/checkpoint.h"
 #include "core/launcher.h"
 #include "tests/catch.h"
 #include "tests/test_util.h"
@@ -86,15 +87,56 @@ TEST_CASE("ranks that disagree on WORLD_SIZE stop with a clear error", "[dist]")
   CHECK(ranks[0].exit_code != 0);  // rank 0 waits for a second rank that never joins, then stops
 }
 
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 TEST_CASE("a rendezvous that never completes ends within the timeout", "[dist]") {
   // Rank 1 looks for the store on a port nobody serves.
   const int64_t port = find_free_port().value();
   const int64_t wrong = find_free_port().value();
+  const auto start = std::chrono::steady_clock::now();
   const auto ranks = run_ranks("all_reduce", {2, 2}, port, {port, wrong});
-  INFO(ranks[1].output);
+  INFO(ranks[0].output << ranks[1].output);
   CHECK(ranks[1].exit_code == 1);
-  CHECK_THAT(ranks[1].output, Catch::Contains("rendezvous failed"));
+  CHECK_THAT(ranks[1].output, Catch::Contains(absl::StrCat("rank 1/2 meeting at 127.0.0.1:", wrong,
+                                                           ": rendezvous failed")));
   CHECK(ranks[0].exit_code == 1);
+  CHECK_THAT(ranks[0].output, Catch::Contains("rendezvous failed"));
+  CHECK(seconds_since(start) < 20);  // the 6 s rendezvous timeout plus start-up
+}
+
+TEST_CASE("a world size that no peer completes ends within the timeout", "[dist]") {
+  // Rank 0 of WORLD_SIZE=2 alone: its store waits for a second rank that never comes.
+  const auto start = std::chrono::steady_clock::now();
+  const auto ranks = run_ranks("all_reduce", {2});
+  INFO(ranks[0].output);
+  CHECK(ranks[0].exit_code == 1);
+  CHECK_THAT(ranks[0].output, Catch::Contains("rank 0/2 meeting at 127.0.0.1:") &&
+                                  Catch::Contains("rendezvous failed"));
+  CHECK(seconds_since(start) < 20);
+}
+
+TEST_CASE("a rank killed during a checkpoint save: the save fails, the last checkpoint stays",
+          "[dist][checkpoint]") {
+  TempDir dir;
+  const std::filesystem::path root = dir / "checkpoints";
+  const auto start = std::chrono::steady_clock::now();
+  const auto ranks = run_ranks("die_during_save '" + root.string() + "'", {2, 2});
+  INFO(ranks[0].output << ranks[1].output);
+  CHECK(ranks[1].exit_code == 128 + 9);  // SIGKILL, as the shell reports it
+  CHECK(ranks[0].exit_code == 1);
+  CHECK_THAT(ranks[0].output, Catch::Contains("saved step 1"));
+  CHECK_THAT(ranks[0].output, Catch::Contains("all-reduce failed because rank 1 is gone"));
+  CHECK_THAT(ranks[0].output, Catch::Contains("previous checkpoint is intact"));
+  CHECK(seconds_since(start) < 20);  // the 6 s collective timeout plus start-up
+  CHECK(verify_checkpoint(root / "step-00000001").ok());
+  CHECK(find_latest_checkpoint(root).value() == root / "step-00000001");
+  CHECK(read_file(root / "step-00000001/sum.txt") == "8\n");  // 4 ones summed over 2 ranks
+  int entries = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(root))
+    entries += entry.is_directory();
+  CHECK(entries == 1);  // no temporary directory left behind
 }
 
 TEST_CASE("bad torchrun variables are input errors naming the variable", "[dist]") {

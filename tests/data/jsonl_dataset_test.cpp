@@ -82,6 +82,16 @@ TEST_CASE("each malformed line is named with its line number and problem", "[jso
   CHECK(lines.back() == absl::StrCat(path, ": 11 malformed line(s) of 16; fix or remove them"));
 }
 
+TEST_CASE("a number too large for a double is a malformed line, not a crash", "[jsonl]") {
+  // nlohmann-json reports this as out_of_range, not as a parse error.
+  const auto problems =
+      read_text("{\"question\": \"q\", \"answer\": \"#### 1\", \"n\": 1e999999}\n", JsonlConfig{});
+  REQUIRE_FALSE(problems.ok());
+  CHECK(problems.status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK_THAT(std::string(problems.status().message()),
+             Catch::StartsWith("mem.jsonl:1: invalid JSON: number overflow"));
+}
+
 TEST_CASE("the good lines of the corpus read as expected", "[jsonl]") {
   // Lines 1, 11 (CRLF) and 16 (no final newline) of the corpus, on their own.
   const auto problems = read_text(

@@ -204,6 +204,31 @@ TEST_CASE("malformed safetensors files give clear errors, never a crash", "[safe
     CHECK_THAT(open_error(write_raw(dir, "{\"w\": {\"dtype\": ", 0)),
                Catch::Contains("header is not valid JSON"));
   }
+  SECTION("a number too large for a double in the header") {
+    // Found by fuzz/safetensors_fuzzer.cpp: nlohmann-json throws out_of_range, not parse_error.
+    const std::string header =
+        R"({"w": {"dtype": "U8", "shape": [1], "data_offsets": [1e789614, 1]}})";
+    CHECK_THAT(open_error(write_raw(dir, header, 1)),
+               Catch::Contains("header is not valid JSON") && Catch::Contains("number overflow"));
+  }
+  SECTION("a 100 MB header length") {
+    CHECK_THAT(open_error(write_raw(dir, "{}", 0, kMaxSafetensorsHeaderBytes + 1)),
+               Catch::Contains("its header length is 100000001 bytes, over the limit"));
+    CHECK_THAT(open_error(write_raw(dir, "{}", 0, kMaxSafetensorsHeaderBytes)),
+               Catch::Contains("header length is 100000000 bytes, but only 2 bytes follow"));
+  }
+  SECTION("offsets far past the end of the data") {
+    const std::string header =
+        R"({"w": {"dtype": "U8", "shape": [1], "data_offsets": [18446744073709551614, 18446744073709551615]}})";
+    CHECK_THAT(open_error(write_raw(dir, header, 4)),
+               Catch::Contains("ends at byte 18446744073709551615 of the data, but the data "
+                               "section has only 4 bytes"));
+  }
+  SECTION("an empty file") {
+    const std::string path = dir.file("empty.safetensors");
+    std::ofstream(path, std::ios::trunc).flush();
+    CHECK_THAT(open_error(path), Catch::Contains("it is 0 bytes long"));
+  }
   SECTION("header is not an object") {
     CHECK_THAT(open_error(write_raw(dir, "[1, 2]", 0)), Catch::Contains("not a JSON object"));
   }
