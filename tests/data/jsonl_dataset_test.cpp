@@ -89,7 +89,7 @@ TEST_CASE("a number too large for a double is a malformed line, not a crash", "[
   REQUIRE_FALSE(problems.ok());
   CHECK(problems.status().code() == absl::StatusCode::kInvalidArgument);
   CHECK_THAT(std::string(problems.status().message()),
-             Catch::StartsWith("mem.jsonl:1: invalid JSON: number overflow"));
+             Catch::StartsWith("mem.jsonl:1: invalid JSON:") && Catch::Contains("number overflow"));
 }
 
 TEST_CASE("the good lines of the corpus read as expected", "[jsonl]") {

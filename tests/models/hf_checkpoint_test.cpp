@@ -247,7 +247,7 @@ TEST_CASE("export writes what transformers loads, and terse loads it back bit-id
     REQUIRE(shard.ok());
     CHECK((*shard)->metadata().at("format") == "pt");
     for (const auto& entry : (*shard)->entries()) {
-      CHECK(entry.dtype == (bf16 ? at::kBFloat16 : at::kFloat));
+      CHECK(entry.dtype == (bf16 ? SafetensorsDType::kBF16 : SafetensorsDType::kF32));
     }
   }
   if (bf16) CHECK(checkpoint->files().size() > 1);
