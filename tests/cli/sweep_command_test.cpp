@@ -37,7 +37,7 @@ TEST_CASE("sweep file mistakes exit with 2 and say where they are", "[cli][sweep
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"grid: {trainer.lr: [1]}\ngrids: {}\n", "bad.yaml:2:1: unknown key `grids`"},
       {"zip: {trainer.lr: [1, 2], trainer.steps: [1]}\n",
-       "bad.yaml:1:43: `zip`: `trainer.steps` has 1 values but `trainer.lr` has 2"},
+       "bad.yaml:1:42: `zip`: `trainer.steps` has 1 values but `trainer.lr` has 2"},
       {"grid:\n  trainer.lrr: [1]\n",
        "bad.yaml:2:3: unknown key `trainer.lrr`; did you mean `trainer.lr`?"},
       {"grid: {trainer.lr: [0.1, -1]}\n",

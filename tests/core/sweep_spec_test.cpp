@@ -84,21 +84,22 @@ TEST_CASE("random draws are reproducible, in range and rounded", "[sweep]") {
       "grid: {run.seed: [0, 1]}\n";
   const SweepSpec a = parse(text);
   const SweepSpec b = parse(text);
-  REQUIRE(a.runs.size() == 40);  // the grid first, each crossed with the 20 draws
+  REQUIRE(a.runs.size() == 40);  // axes in the order written: each draw crosses the grid
   CHECK(names(a) == names(b));
   std::set<std::string> kinds, steps;
   for (const SweepRun& run : a.runs) {
-    const double lr = std::stod(run.values[1].yaml);
+    const double lr = std::stod(run.values[0].yaml);
     CHECK(lr >= 1e-6);
     CHECK(lr <= 1e-3);
-    CHECK(run.values[1].yaml.size() <= 10);  // 4 significant digits, e.g. 3.162e-05
-    steps.insert(run.values[2].yaml);
-    kinds.insert(run.values[3].yaml);
+    CHECK(run.values[0].yaml.size() <= 10);  // 4 significant digits, e.g. 3.162e-05
+    steps.insert(run.values[1].yaml);
+    kinds.insert(run.values[2].yaml);
   }
   CHECK(steps == std::set<std::string>{"10", "11", "12"});
   CHECK(kinds == std::set<std::string>{"linear", "kimi"});
-  // The same draws for every grid point: run 0 and run 20 differ only in run.seed.
-  CHECK(a.runs[0].values[1].yaml == a.runs[20].values[1].yaml);
+  // The same draws for every grid point: runs 0 and 1 differ only in run.seed.
+  CHECK(a.runs[0].overrides()[0] == a.runs[1].overrides()[0]);
+  CHECK(a.runs[0].values[3].yaml != a.runs[1].values[3].yaml);
   // Another seed, other draws.
   const SweepSpec c = parse(absl::StrReplaceAll(text, {{"seed: 7", "seed: 8"}}));
   CHECK(names(c) != names(a));
