@@ -48,5 +48,6 @@ std::unique_ptr<Command> make_bench_command();
 std::unique_ptr<Command> make_report_command();
 std::unique_ptr<Command> make_eval_command();
 std::unique_ptr<Command> make_export_command();
+std::unique_ptr<Command> make_sweep_command();
 
 }  // namespace terse

@@ -32,6 +32,8 @@ const std::vector<CommandEntry>& command_table() {
        make_eval_command},
       {"export", "Write a checkpoint (or a run's latest) as a Hugging Face directory.",
        make_export_command},
+      {"sweep", "Run a grid, zip or random sweep of configs as runs, resumably, with a summary.",
+       make_sweep_command},
   };
   return table;
 }

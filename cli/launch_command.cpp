@@ -1,8 +1,5 @@
 // `terse launch`: start the local ranks of a distributed job, torchrun style.
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
-#include <climits>
 
 #include "absl/strings/str_cat.h"
 #include "cli/command.h"
@@ -11,13 +8,6 @@
 
 namespace terse {
 namespace {
-
-// The path of the running `terse` binary, so ranks run the same build.
-std::string self_path() {
-  char path[PATH_MAX] = {0};
-  const ssize_t length = ::readlink("/proc/self/exe", path, sizeof(path) - 1);
-  return length > 0 ? std::string(path, static_cast<size_t>(length)) : "terse";
-}
 
 class LaunchCommand : public Command {
  public:
@@ -47,7 +37,7 @@ class LaunchCommand : public Command {
 
   absl::Status run() override {
     spec_.argv = command_;
-    if (!exec_) spec_.argv.insert(spec_.argv.begin(), self_path());
+    if (!exec_) spec_.argv.insert(spec_.argv.begin(), self_executable_path());
     spec_.grace = std::chrono::milliseconds(static_cast<int64_t>(grace_s_ * 1000));
     TERSE_ASSIGN_OR_RETURN(const int code, launch(spec_));
     if (code == kExitInputError) {

@@ -1,4 +1,5 @@
-// `terse report RUN_DIR [RUN_DIR …]`: one self-contained HTML page of the runs' curves.
+// `terse report RUN_DIR [RUN_DIR …]`: one self-contained HTML page of the runs' curves. A sweep
+// directory (from `terse sweep`) also gets its summary rewritten, and stands for its runs.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -7,6 +8,8 @@
 #include "core/file_util.h"
 #include "core/run_report.h"
 #include "core/status.h"
+#include "core/sweep_state.h"
+#include "core/sweep_summary.h"
 
 namespace terse {
 namespace {
@@ -14,7 +17,10 @@ namespace {
 class ReportCommand : public Command {
  public:
   void add_options(CLI::App& app) override {
-    app.add_option("runs", run_dirs_, "Run directories (each with a metrics.jsonl).")->required();
+    app.add_option("runs", run_dirs_,
+                   "Run directories (each with a metrics.jsonl), or sweep directories (each "
+                   "with a sweep.json: writes summary.csv, summary.md and pareto.svg there).")
+        ->required();
     app.add_option("--out", out_,
                    "Where to write the page (default: report.html in the first "
                    "run directory when there is one run, else ./report.html).");
@@ -26,9 +32,14 @@ class ReportCommand : public Command {
   absl::Status run() override {
     std::vector<RunCurves> runs;
     for (const std::string& dir : run_dirs_) {
+      if (std::filesystem::exists(std::filesystem::path(dir) / kSweepPlanFile)) {
+        TERSE_RETURN_IF_ERROR(add_sweep(dir, &runs));
+        continue;
+      }
       TERSE_ASSIGN_OR_RETURN(RunCurves run, read_run_curves(dir));
       runs.push_back(std::move(run));
     }
+    if (runs.empty()) return absl::OkStatus();  // sweeps whose runs have not started
     const std::string out =
         !out_.empty() ? out_
                       : (run_dirs_.size() == 1
@@ -43,6 +54,20 @@ class ReportCommand : public Command {
   }
 
  private:
+  // Writes the sweep's summary and adds the curves of its runs that have metrics.
+  static absl::Status add_sweep(const std::filesystem::path& dir, std::vector<RunCurves>* runs) {
+    TERSE_RETURN_IF_ERROR(write_sweep_summary(dir));
+    std::cout << "sweep summary: " << (dir / kSweepSummaryMd).string() << ", "
+              << (dir / kSweepSummaryCsv).string() << ", " << (dir / kSweepParetoSvg).string()
+              << "\n";
+    TERSE_ASSIGN_OR_RETURN(const SweepSpec plan, read_sweep_plan(dir));
+    for (const SweepRun& run : plan.runs) {
+      auto curves = read_run_curves(dir / run.name);
+      if (curves.ok()) runs->push_back(std::move(*curves));
+    }
+    return absl::OkStatus();
+  }
+
   std::vector<std::string> run_dirs_;
   std::vector<std::string> metrics_;
   std::string out_;

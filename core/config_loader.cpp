@@ -3,9 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <yaml-cpp/yaml.h>
 
 #include "absl/container/flat_hash_map.h"
@@ -17,46 +15,24 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "core/utf8.h"
+#include "core/yaml_source.h"
 
 namespace terse {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Config files larger than this are refused before parsing: no real config comes close.
-constexpr std::uintmax_t kMaxConfigBytes = 4 << 20;
 // How many `base:` files may chain before we call it a mistake.
 constexpr int kMaxBaseDepth = 16;
 
-// Where the YAML being applied comes from, for error messages.
-struct Source {
-  std::string name;  // a file path, or "override `key=value`"
-  bool has_marks;    // whether YAML marks (line, column) refer to `name`
-};
-
 // Key path -> where its current value was set ("file:line:col" or "override `...`").
 using Origins = absl::flat_hash_map<std::string, std::string>;
-
-std::string where(const Source& source, const YAML::Node& node) {
-  if (!source.has_marks || !node.IsDefined()) return source.name;
-  const YAML::Mark mark = node.Mark();
-  if (mark.is_null()) return source.name;
-  return absl::StrCat(source.name, ":", mark.line + 1, ":", mark.column + 1);
-}
-
-std::string scalar_text(const YAML::Node& node) {
-  if (node.IsNull()) return "nothing";
-  if (node.IsScalar() && !utf8_is_valid(node.Scalar())) return "text that is not valid UTF-8";
-  if (node.IsScalar()) return absl::StrCat("`", node.Scalar(), "`");
-  if (node.IsSequence()) return "a list";
-  return "a mapping";
-}
 
 // --- Converting one YAML node to a typed value. Errors say what was expected. ---
 
 absl::Status type_error(const FieldInfo& field, const YAML::Node& node) {
   return absl::InvalidArgumentError(
-      absl::StrCat("expected ", type_name(field), ", got ", scalar_text(node)));
+      absl::StrCat("expected ", type_name(field), ", got ", yaml_scalar_text(node)));
 }
 
 bool parse_bool(absl::string_view text, bool* out) {
@@ -158,7 +134,7 @@ class KeyCollector : public PathTrackingVisitor {
 // Applies one YAML mapping to the config; records origins and errors.
 class YamlApplier : public PathTrackingVisitor {
  public:
-  YamlApplier(const YAML::Node& root, Source source, const std::vector<std::string>* valid_keys,
+  YamlApplier(const YAML::Node& root, YamlSource source, const std::vector<std::string>* valid_keys,
               Origins* origins, std::vector<std::string>* errors)
       : source_(std::move(source)), valid_keys_(valid_keys), origins_(origins), errors_(errors) {
     levels_.push_back({root, {std::string(kBaseKey)}});
@@ -177,7 +153,7 @@ class YamlApplier : public PathTrackingVisitor {
       error(*value, absl::StrCat("`", path, "`: ", status.message()));
       return;
     }
-    (*origins_)[path] = where(source_, *value);
+    (*origins_)[path] = yaml_where(source_, *value);
   }
 
   void on_section_begin(absl::string_view name, absl::string_view doc) override {
@@ -186,7 +162,7 @@ class YamlApplier : public PathTrackingVisitor {
     PathTrackingVisitor::on_section_begin(name, doc);
     if (value && !value->IsMap() && !value->IsNull()) {
       error(*value, absl::StrCat("`", path, "` is a section: expected a mapping of its keys, got ",
-                                 scalar_text(*value)));
+                                 yaml_scalar_text(*value)));
       value.reset();
     }
     levels_.push_back({value && value->IsMap() ? *value : YAML::Node(), {}});
@@ -229,10 +205,10 @@ class YamlApplier : public PathTrackingVisitor {
   }
 
   void error(const YAML::Node& node, absl::string_view message) {
-    errors_->push_back(absl::StrCat(where(source_, node), ": ", message));
+    errors_->push_back(absl::StrCat(yaml_where(source_, node), ": ", message));
   }
 
-  Source source_;
+  YamlSource source_;
   const std::vector<std::string>* valid_keys_;
   Origins* origins_;
   std::vector<std::string>* errors_;
@@ -279,44 +255,15 @@ absl::Status errors_to_status(const std::vector<std::string>& errors) {
   return absl::InvalidArgumentError(absl::StrJoin(errors, "\n"));
 }
 
-absl::StatusOr<YAML::Node> parse_yaml(absl::string_view text, const Source& source) {
-  try {
-    return YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    std::string where = source.name;
-    if (source.has_marks && !e.mark.is_null()) {
-      absl::StrAppend(&where, ":", e.mark.line + 1, ":", e.mark.column + 1);
-    }
-    return absl::InvalidArgumentError(absl::StrCat(where, ": malformed YAML: ", e.msg));
-  }
-}
-
-absl::StatusOr<std::string> read_config_file(const fs::path& path) {
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) {
-    return absl::NotFoundError(absl::StrCat("config file `", path.string(),
-                                            "` does not exist (or is not a regular file)"));
-  }
-  const std::uintmax_t size = fs::file_size(path, ec);
-  if (ec || size > kMaxConfigBytes) {
-    return absl::InvalidArgumentError(absl::StrCat(path.string(), ": config file is ", size,
-                                                   " bytes; the limit is ", kMaxConfigBytes));
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in) return absl::InternalError(absl::StrCat("could not read `", path.string(), "`"));
-  return text.str();
-}
-
 // Applies a parsed YAML document (a mapping, or empty) to the config.
-void apply_node(const YAML::Node& node, const Source& source, const ConfigRoot& root,
+void apply_node(const YAML::Node& node, const YamlSource& source, const ConfigRoot& root,
                 const std::vector<std::string>& valid_keys, Origins* origins,
                 std::vector<std::string>* errors) {
   if (node.IsNull() || !node.IsDefined()) return;
   if (!node.IsMap()) {
-    errors->push_back(absl::StrCat(
-        where(source, node), ": a config must be a mapping of keys (`section:` / `key: value`)"));
+    errors->push_back(
+        absl::StrCat(yaml_where(source, node),
+                     ": a config must be a mapping of keys (`section:` / `key: value`)"));
     return;
   }
   YamlApplier applier(node, source, &valid_keys, origins, errors);
@@ -326,14 +273,14 @@ void apply_node(const YAML::Node& node, const Source& source, const ConfigRoot& 
 
 // The files named by a document's `base:` key (a string or a list), relative to `dir`.
 absl::StatusOr<std::vector<fs::path>> base_files(const YAML::Node& doc, const fs::path& dir,
-                                                 const Source& source) {
+                                                 const YamlSource& source) {
   std::vector<fs::path> bases;
   if (!doc.IsMap() || !doc[std::string(kBaseKey)]) return bases;
   const YAML::Node node = doc[std::string(kBaseKey)];
   auto add = [&](const YAML::Node& item) -> absl::Status {
     if (!item.IsScalar()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          where(source, item), ": `base` must be a file path or a list of file paths"));
+          yaml_where(source, item), ": `base` must be a file path or a list of file paths"));
     }
     bases.push_back(dir / item.Scalar());
     return absl::OkStatus();
@@ -362,7 +309,7 @@ absl::Status apply_file(const fs::path& path, std::vector<fs::path>* chain, cons
         })));
   }
   TERSE_ASSIGN_OR_RETURN(const std::string text, read_config_file(path));
-  const Source source{path.string(), true};
+  const YamlSource source{path.string(), true};
   TERSE_ASSIGN_OR_RETURN(const YAML::Node doc, parse_yaml(text, source));
   TERSE_ASSIGN_OR_RETURN(const std::vector<fs::path> bases,
                          base_files(doc, path.parent_path(), source));
@@ -400,7 +347,7 @@ absl::StatusOr<YAML::Node> override_to_node(absl::string_view override_text) {
           absl::StrCat(quoted, ": the key path `", key, "` has an empty segment"));
     }
   }
-  TERSE_ASSIGN_OR_RETURN(YAML::Node value, parse_yaml(value_text, Source{quoted, false}));
+  TERSE_ASSIGN_OR_RETURN(YAML::Node value, parse_yaml(value_text, YamlSource{quoted, false}));
   for (auto it = segments.rbegin(); it != segments.rend(); ++it) {
     YAML::Node parent(YAML::NodeType::Map);
     parent[*it] = value;
@@ -443,7 +390,7 @@ absl::Status apply_config_sources(const ConfigSources& sources, const ConfigRoot
       errors.emplace_back(node.status().message());
       continue;
     }
-    const Source source{absl::StrCat("override `", override_text, "`"), false};
+    const YamlSource source{absl::StrCat("override `", override_text, "`"), false};
     apply_node(*node, source, root, valid_keys, &origins, &errors);
   }
   if (errors.empty()) {
@@ -455,7 +402,7 @@ absl::Status apply_config_sources(const ConfigSources& sources, const ConfigRoot
 
 absl::Status apply_config_yaml(absl::string_view yaml_text, absl::string_view source_name,
                                const ConfigRoot& root) {
-  const Source source{std::string(source_name), true};
+  const YamlSource source{std::string(source_name), true};
   TERSE_ASSIGN_OR_RETURN(const YAML::Node doc, parse_yaml(yaml_text, source));
   const std::vector<std::string> valid_keys = config_key_paths(root);
   Origins origins;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -160,6 +161,12 @@ bool any_active(const std::vector<Rank>& ranks) {
 }
 
 }  // namespace
+
+std::string self_executable_path() {
+  char path[PATH_MAX] = {0};
+  const ssize_t length = ::readlink("/proc/self/exe", path, sizeof(path) - 1);
+  return length > 0 ? std::string(path, static_cast<size_t>(length)) : "terse";
+}
 
 absl::StatusOr<int64_t> find_free_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

@@ -27,6 +27,10 @@ struct LaunchSpec {
 // Errors: a bad spec, or a child that cannot be started.
 absl::StatusOr<int> launch(const LaunchSpec& spec);
 
+// The path of the running binary (from /proc/self/exe), so children run the same build;
+// "terse" when it cannot be read.
+std::string self_executable_path();
+
 // A TCP port on 127.0.0.1 that was free a moment ago.
 absl::StatusOr<int64_t> find_free_port();
 

@@ -28,6 +28,14 @@ absl::StatusOr<RunCurves> read_run_curves(const fs::path& run_dir) {
   return RunCurves{name.filename().string(), std::move(rows)};
 }
 
+std::optional<double> final_metric(const RunCurves& run, const std::string& metric) {
+  for (auto row = run.rows.rbegin(); row != run.rows.rend(); ++row) {
+    const auto found = row->second.find(metric);
+    if (found != row->second.end() && std::isfinite(found->second)) return found->second;
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 PlotSeries series_of(const RunCurves& run, const std::string& metric) {
@@ -42,13 +50,8 @@ PlotSeries series_of(const RunCurves& run, const std::string& metric) {
 
 // The last value each run reported for `metric`, or "" when it never did.
 std::string final_value(const RunCurves& run, const std::string& metric) {
-  for (auto row = run.rows.rbegin(); row != run.rows.rend(); ++row) {
-    const auto found = row->second.find(metric);
-    if (found != row->second.end() && std::isfinite(found->second)) {
-      return absl::StrFormat("%.4g", found->second);
-    }
-  }
-  return "";
+  const std::optional<double> value = final_metric(run, metric);
+  return value ? absl::StrFormat("%.4g", *value) : "";
 }
 
 std::string final_table(const std::vector<RunCurves>& runs, const std::vector<std::string>& shown) {

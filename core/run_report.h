@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +25,9 @@ const std::vector<std::string>& default_report_metrics();
 
 // Reads `run_dir`/metrics.jsonl. NotFound naming the file when it is missing.
 absl::StatusOr<RunCurves> read_run_curves(const std::filesystem::path& run_dir);
+
+// The last finite value the run reported for `metric`; nullopt when it never did.
+std::optional<double> final_metric(const RunCurves& run, const std::string& metric);
 
 // The page: a chart for each of `metrics` that some run has, then the final-values table.
 std::string run_report_html(const std::vector<RunCurves>& runs,

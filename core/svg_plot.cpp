@@ -86,48 +86,101 @@ std::vector<double> nice_ticks(double lo, double hi, int count) {
   return ticks;
 }
 
-std::string svg_line_chart(const std::vector<PlotSeries>& series, const PlotOptions& options) {
-  const Bounds b = bounds_of(series);
-  const double plot_w = options.width - kLeft - kRight, plot_h = options.height - kTop - kBottom;
-  auto px = [&](double x) { return kLeft + (x - b.x_lo) / (b.x_hi - b.x_lo) * plot_w; };
-  auto py = [&](double y) { return kTop + (1 - (y - b.y_lo) / (b.y_hi - b.y_lo)) * plot_h; };
+namespace {
+
+// The plot area of a chart and the mapping from data to pixels.
+struct Frame {
+  Bounds b;
+  double plot_w, plot_h;
+  double px(double x) const { return kLeft + (x - b.x_lo) / (b.x_hi - b.x_lo) * plot_w; }
+  double py(double y) const { return kTop + (1 - (y - b.y_lo) / (b.y_hi - b.y_lo)) * plot_h; }
+};
+
+Frame frame_of(const Bounds& b, const PlotOptions& options) {
+  return {b, static_cast<double>(options.width - kLeft - kRight),
+          static_cast<double>(options.height - kTop - kBottom)};
+}
+
+// The opening <svg> tag, title, grid lines, ticks, frame and axis labels.
+std::string svg_axes(const Frame& f, const PlotOptions& options) {
   std::string svg = absl::StrFormat(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
       "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"11\">\n"
       "<text x=\"%d\" y=\"16\" font-size=\"13\">%s</text>\n",
       options.width, options.height, options.width, options.height, kLeft,
       xml_escape(options.title));
-  for (const double t : nice_ticks(b.y_lo, b.y_hi, 5)) {
+  for (const double t : nice_ticks(f.b.y_lo, f.b.y_hi, 5)) {
     absl::StrAppendFormat(&svg,
                           "<line x1=\"%d\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
                           "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
-                          kLeft, kLeft + plot_w, py(t), py(t), kLeft - 4, py(t) + 4, number(t));
+                          kLeft, kLeft + f.plot_w, f.py(t), f.py(t), kLeft - 4, f.py(t) + 4,
+                          number(t));
   }
-  for (const double t : nice_ticks(b.x_lo, b.x_hi, 6)) {
+  for (const double t : nice_ticks(f.b.x_lo, f.b.x_hi, 6)) {
     absl::StrAppendFormat(&svg, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
-                          px(t), kTop + plot_h + 14, number(t));
+                          f.px(t), kTop + f.plot_h + 14, number(t));
   }
   absl::StrAppendFormat(&svg,
                         "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" "
                         "stroke=\"#888\"/>\n<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s"
                         "</text>\n<text x=\"12\" y=\"%.1f\" transform=\"rotate(-90 12 %.1f)\" "
                         "text-anchor=\"middle\">%s</text>\n",
-                        kLeft, kTop, plot_w, plot_h, kLeft + plot_w / 2, options.height - 6,
-                        xml_escape(options.x_label), kTop + plot_h / 2, kTop + plot_h / 2,
+                        kLeft, kTop, f.plot_w, f.plot_h, kLeft + f.plot_w / 2, options.height - 6,
+                        xml_escape(options.x_label), kTop + f.plot_h / 2, kTop + f.plot_h / 2,
                         xml_escape(options.y_label));
+  return svg;
+}
+
+// `points` as the `points` attribute of a polyline; non-finite points are skipped.
+std::string polyline_points(const Frame& f, const std::vector<std::pair<double, double>>& points) {
+  std::string out;
+  for (const auto& [x, y] : points) {
+    if (std::isfinite(x) && std::isfinite(y))
+      absl::StrAppendFormat(&out, "%.1f,%.1f ", f.px(x), f.py(y));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string svg_line_chart(const std::vector<PlotSeries>& series, const PlotOptions& options) {
+  const Frame f = frame_of(bounds_of(series), options);
+  std::string svg = svg_axes(f, options);
   for (size_t i = 0; i < series.size(); ++i) {
     const char* color = kColors[i % (sizeof(kColors) / sizeof(kColors[0]))];
-    std::string points;
-    for (const auto& [x, y] : series[i].points) {
-      if (std::isfinite(x) && std::isfinite(y))
-        absl::StrAppendFormat(&points, "%.1f,%.1f ", px(x), py(y));
-    }
     absl::StrAppendFormat(
         &svg,
         "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" "
         "points=\"%s\"/>\n<text x=\"%.1f\" y=\"%d\" fill=\"%s\" text-anchor=\"end\">%s</text>\n",
-        color, points, kLeft + plot_w - 4, kTop + 14 + 13 * static_cast<int>(i), color,
-        xml_escape(series[i].name));
+        color, polyline_points(f, series[i].points), kLeft + f.plot_w - 4,
+        kTop + 14 + 13 * static_cast<int>(i), color, xml_escape(series[i].name));
+  }
+  return svg + "</svg>\n";
+}
+
+std::string svg_scatter_chart(const std::vector<PlotPoint>& points,
+                              const std::vector<std::pair<double, double>>& line,
+                              const PlotOptions& options) {
+  PlotSeries all{"", line};
+  for (const PlotPoint& p : points) all.points.emplace_back(p.x, p.y);
+  Bounds b = bounds_of({all});
+  const double x_pad = 0.05 * (b.x_hi - b.x_lo);  // keeps dots at the edges off the frame
+  b.x_lo -= x_pad, b.x_hi += x_pad;
+  const Frame f = frame_of(b, options);
+  std::string svg = svg_axes(f, options);
+  if (!line.empty()) {
+    absl::StrAppendFormat(&svg,
+                          "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" "
+                          "points=\"%s\"/>\n",
+                          kColors[1], polyline_points(f, line));
+  }
+  for (const PlotPoint& p : points) {
+    if (!std::isfinite(p.x) || !std::isfinite(p.y)) continue;
+    absl::StrAppendFormat(&svg,
+                          "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"/>"
+                          "<text x=\"%.1f\" y=\"%.1f\">%s</text>\n",
+                          f.px(p.x), f.py(p.y), kColors[0], f.px(p.x) + 5, f.py(p.y) - 5,
+                          xml_escape(p.label));
   }
   return svg + "</svg>\n";
 }

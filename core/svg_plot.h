@@ -1,5 +1,5 @@
-// Line charts as standalone SVG text: no scripts, fonts or links, so a page that inlines them
-// shows the same offline.
+// Line and scatter charts as standalone SVG text: no scripts, fonts or links, so a page that
+// inlines them shows the same offline.
 #pragma once
 
 #include <string>
@@ -24,6 +24,18 @@ struct PlotOptions {
 // An SVG line chart of `series` sharing one pair of axes, with ticks at round numbers and a
 // legend. Text is XML-escaped.
 std::string svg_line_chart(const std::vector<PlotSeries>& series, const PlotOptions& options);
+
+// A labelled point of a scatter chart.
+struct PlotPoint {
+  double x = 0, y = 0;
+  std::string label;
+};
+
+// An SVG scatter chart: each finite point a dot with its label beside it, and `line` (in the
+// order given, e.g. a Pareto front) drawn through its points on the same axes.
+std::string svg_scatter_chart(const std::vector<PlotPoint>& points,
+                              const std::vector<std::pair<double, double>>& line,
+                              const PlotOptions& options);
 
 // Up to about `count` round tick values covering [lo, hi] (1, 2 or 5 times a power of ten apart).
 std::vector<double> nice_ticks(double lo, double hi, int count);

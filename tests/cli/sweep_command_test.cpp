@@ -1,0 +1,156 @@
+// `terse sweep`: sweep-file errors, a dry run, and a small SFT sweep run, interrupted, resumed
+// and summarised.
+#include <filesystem>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "tests/catch.h"
+#include "tests/test_util.h"
+
+namespace terse {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::read_file;
+using testing::run_command;
+using testing::TempDir;
+using testing::terse_command;
+using testing::write_file;
+
+// A model and data small enough that a run takes about a second.
+constexpr char kTinyBase[] =
+    "base: [model.hidden_size=32, model.num_layers=1, model.num_heads=2, model.num_kv_heads=2,\n"
+    "       model.intermediate_size=64, data.train_size=16, data.test_size=8, trainer.steps=2,\n"
+    "       trainer.sft.batch_size=4, trainer.eval_every=0, trainer.save_every=1]\n"
+    "command: sft\n";
+
+std::vector<std::string> lines_of(const std::string& text) {
+  return absl::StrSplit(text, '\n', absl::SkipEmpty());
+}
+
+testing::CommandResult sweep(const fs::path& file, const std::string& args = "") {
+  return run_command(terse_command("sweep '" + file.string() + "' " + args));
+}
+
+TEST_CASE("sweep file mistakes exit with 2 and say where they are", "[cli][sweep]") {
+  TempDir dir;
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"grid: {trainer.lr: [1]}\ngrids: {}\n", "bad.yaml:2:1: unknown key `grids`"},
+      {"zip: {trainer.lr: [1, 2], trainer.steps: [1]}\n",
+       "bad.yaml:1:42: `zip`: `trainer.steps` has 1 values but `trainer.lr` has 2"},
+      {"grid:\n  trainer.lrr: [1]\n",
+       "bad.yaml:2:3: unknown key `trainer.lrr`; did you mean `trainer.lr`?"},
+      {"grid: {trainer.lr: [0.1, -1]}\n",
+       "run `lr--1`: override `trainer.lr=-1`: `trainer.lr` = -1 is out of range"},
+      {"base: missing.yaml\ngrid: {trainer.lr: [1]}\n", "missing.yaml` does not exist"},
+      {"command: generate\ngrid: {trainer.lr: [1]}\n",
+       "bad.yaml:1:10: `command: generate` is not a command that runs a config"},
+  };
+  for (const auto& [text, expected] : cases) {
+    INFO(text);
+    write_file(dir / "bad.yaml", text);
+    const auto result = sweep(dir / "bad.yaml", "--out '" + (dir / "out").string() + "'");
+    CHECK(result.exit_code == 2);
+    CHECK_THAT(result.err, Catch::Contains(expected));
+    CHECK_FALSE(fs::exists(dir / "out"));  // nothing ran
+  }
+  CHECK(sweep(dir / "none.yaml").exit_code == 2);
+}
+
+TEST_CASE("a dry run lists each run's command and runs nothing", "[cli][sweep]") {
+  TempDir dir;
+  write_file(dir / "s.yaml", std::string(kTinyBase) +
+                                 "grid: {trainer.lr: [0.001, 0.003]}\nname: \"lr{trainer.lr}\"\n"
+                                 "parallel: 2\n");
+  const auto result = sweep(dir / "s.yaml", "--dry-run --out '" + (dir / "out").string() + "'");
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.out, Catch::Contains("2 runs in " + (dir / "out").string() + ", 2 at once"));
+  CHECK_THAT(result.out, Catch::Contains("lr0.003: terse sft runtime.threads="));
+  CHECK_THAT(result.out, Catch::Contains("trainer.lr=0.003 run.dir=" + (dir / "out").string() +
+                                         " run.name=lr0.003"));
+  CHECK_FALSE(fs::exists(dir / "out"));
+}
+
+TEST_CASE("a sweep runs, records, resumes and summarises its runs", "[cli][sweep]") {
+  TempDir dir;
+  const fs::path out = dir / "out";
+  write_file(dir / "s.yaml", std::string(kTinyBase) +
+                                 "grid:\n  trainer.lr: [0.001, 0.003]\n  run.seed: [0]\n"
+                                 "parallel: 2\nout: " +
+                                 out.string() + "\n");
+  const auto first = sweep(dir / "s.yaml");
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+  CHECK_THAT(first.out, Catch::Contains("start lr-0.001_seed-0"));
+  CHECK_THAT(first.out, Catch::Contains("(2/2 done, 0 failed)"));
+  for (const char* run : {"lr-0.001_seed-0", "lr-0.003_seed-0"}) {
+    INFO(run);
+    CHECK(fs::exists(out / run / "checkpoints/step-00000002/model.safetensors"));
+    CHECK(fs::exists(out / "logs" / (std::string(run) + ".txt")));
+    CHECK_THAT(read_file(out / run / "config.yaml"), Catch::Contains("name: " + std::string(run)));
+  }
+  const std::vector<std::string> csv = lines_of(read_file(out / "summary.csv"));
+  REQUIRE(csv.size() == 3);
+  CHECK(csv[0] ==
+        "run,trainer.lr,run.seed,status,seconds,eval/accuracy,eval/length_mean,"
+        "eval/tokens_per_correct");
+  CHECK_THAT(csv[1], Catch::StartsWith("lr-0.001_seed-0,0.001,0,done,"));
+  CHECK_THAT(read_file(out / "summary.md"), Catch::Contains("| lr-0.003_seed-0 | 0.003 | 0 |"));
+  CHECK_THAT(read_file(out / "pareto.svg"), Catch::StartsWith("<svg"));
+
+  // As if the sweep had been killed while the second run was going: its line is gone.
+  const std::vector<std::string> state = lines_of(read_file(out / "sweep_state.jsonl"));
+  REQUIRE(state.size() == 2);
+  const std::string kept = absl::StrContains(state[0], "lr-0.001") ? state[0] : state[1];
+  write_file(out / "sweep_state.jsonl", kept + "\n");
+  const auto second = sweep(dir / "s.yaml");
+  INFO(second.out << second.err);
+  REQUIRE(second.exit_code == 0);
+  CHECK_THAT(second.out, Catch::Contains("(1 done before)"));
+  CHECK_THAT(second.out, Catch::Contains("start lr-0.003_seed-0 (resuming)"));
+  CHECK_THAT(second.out, !Catch::Contains("start lr-0.001_seed-0"));
+  CHECK(lines_of(read_file(out / "sweep_state.jsonl")).size() == 2);
+
+  // Everything done: nothing runs.
+  const auto third = sweep(dir / "s.yaml");
+  CHECK(third.exit_code == 0);
+  CHECK_THAT(third.out, Catch::Contains("(2 done before)"));
+  CHECK_THAT(third.out, !Catch::Contains("start "));
+
+  // The same directory with other values for a run is another sweep.
+  write_file(dir / "s.yaml",
+             std::string(kTinyBase) +
+                 "grid:\n  trainer.lr: [0.001, 0.003]\n  run.seed: [0]\n"
+                 "zip: {trainer.warmup_steps: [1]}\nname: \"lr-{trainer.lr}_seed-{run.seed}\"\n"
+                 "out: " +
+                 out.string() + "\n");
+  const auto changed = sweep(dir / "s.yaml");
+  CHECK(changed.exit_code == 2);
+  CHECK_THAT(changed.err, Catch::Contains("this directory holds another sweep"));
+
+  // terse report on the sweep directory rewrites the summary and charts the runs.
+  fs::remove(out / "summary.csv");
+  const auto report = run_command(terse_command("report '" + out.string() + "'"));
+  INFO(report.err);
+  CHECK(report.exit_code == 0);
+  CHECK(fs::exists(out / "summary.csv"));
+  CHECK_THAT(read_file(out / "report.html"), Catch::Contains("lr-0.003_seed-0"));
+}
+
+TEST_CASE("a failed run is recorded, the others finish, and the sweep exits 1", "[cli][sweep]") {
+  TempDir dir;
+  const fs::path out = dir / "out";
+  write_file(dir / "s.yaml",
+             std::string(kTinyBase) + "grid: {model.path: [\"" + (dir / "no_model").string() +
+                 "\", \"\"]}\nname: \"m{model.path}\"\nout: " + out.string() + "\n");
+  const auto result = sweep(dir / "s.yaml");
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.err, Catch::Contains("1 of 2 runs failed: m"));
+  CHECK_THAT(result.out, Catch::Contains("(1/2 done, 1 failed)"));
+  CHECK_THAT(read_file(out / "summary.csv"), Catch::Contains(",failed (exit 2),"));
+}
+
+}  // namespace
+}  // namespace terse

@@ -1,0 +1,77 @@
+// Sweep summaries: the Pareto front by hand, the tables, and a sweep directory read back.
+#include "core/sweep_summary.h"
+
+#include "core/metrics_log.h"
+#include "core/sweep_state.h"
+#include "tests/catch.h"
+#include "tests/test_util.h"
+
+namespace terse {
+namespace {
+
+using testing::read_file;
+using testing::TempDir;
+
+TEST_CASE("the Pareto front keeps the points nothing beats on tokens and accuracy", "[sweep]") {
+  // (tokens, accuracy):
+  //   0 (100, 0.50)  front: the fewest tokens
+  //   1 (200, 0.70)  front: more accurate than everything shorter
+  //   2 (250, 0.60)  dominated by 1 (fewer tokens, more accurate)
+  //   3 (300, 0.90)  front
+  //   4 (300, 0.80)  dominated by 3 (same tokens, less accurate)
+  //   5 (400, 0.90)  dominated by 3 (same accuracy, more tokens)
+  //   6 (150, NaN)   no accuracy: left out
+  //   7 (500, 0.95)  front: the most accurate
+  const std::vector<std::pair<double, double>> points = {
+      {100, 0.5}, {200, 0.7}, {250, 0.6},          {300, 0.9},
+      {300, 0.8}, {400, 0.9}, {150, std::nan("")}, {500, 0.95}};
+  CHECK(pareto_front(points) == std::vector<size_t>{0, 1, 3, 7});
+  // Two identical points beat neither each other: both stay.
+  CHECK(pareto_front({{10, 0.5}, {10, 0.5}, {20, 0.4}}) == std::vector<size_t>{0, 1});
+  CHECK(pareto_front({}).empty());
+}
+
+TEST_CASE("a sweep directory reads back as rows, tables and a chart", "[sweep]") {
+  TempDir dir;
+  SweepSpec spec;
+  spec.command = "sft";
+  spec.keys = {{"reward.length_penalty.kind", ""}, {"reward.length_penalty.coef", ""}};
+  for (const auto& [kind, coef] : std::vector<std::pair<std::string, std::string>>{
+           {"linear", "0.1"}, {"kimi", "0.5"}, {"none", "0,1"}}) {
+    spec.runs.push_back({kind, {{spec.keys[0].path, kind, kind}, {spec.keys[1].path, coef, coef}}});
+  }
+  REQUIRE(write_sweep_plan(dir.path(), spec).ok());
+  SweepRunState done;
+  done.seconds = 12.5;
+  REQUIRE(append_sweep_state(dir.path(), "linear", done).ok());
+  SweepRunState failed;
+  failed.status = SweepRunStatus::kFailed;
+  failed.exit_code = 3;
+  REQUIRE(append_sweep_state(dir.path(), "kimi", failed).ok());
+  for (const auto& [run, accuracy, length] : std::vector<std::tuple<std::string, double, double>>{
+           {"linear", 0.8, 120}, {"kimi", 0.6, 90}}) {
+    std::filesystem::create_directories(dir / run);
+    auto log = MetricsLog::open(dir / run / kMetricsFile, std::nullopt);
+    REQUIRE(log.ok());
+    REQUIRE(log->write(1, {{"eval/accuracy", 0.1}, {"loss", 2}}).ok());
+    REQUIRE(log->write(2, {{"eval/accuracy", accuracy}, {"eval/length_mean", length}}).ok());
+  }
+  REQUIRE(write_sweep_summary(dir.path()).ok());
+  CHECK(read_file(dir / kSweepSummaryCsv) ==
+        "run,reward.length_penalty.kind,reward.length_penalty.coef,status,seconds,eval/accuracy,"
+        "eval/length_mean,eval/tokens_per_correct\n"
+        "linear,linear,0.1,done,12.5,0.8,120,\n"
+        "kimi,kimi,0.5,failed (exit 3),0.0,0.6,90,\n"
+        "none,none,\"0,1\",not finished,,,,\n");
+  const std::string md = read_file(dir / kSweepSummaryMd);
+  CHECK_THAT(md, Catch::StartsWith("| run | reward.length_penalty.kind |"));
+  CHECK_THAT(md, Catch::Contains("| kimi | kimi | 0.5 | failed (exit 3) | 0.0 | 0.6 | 90 |  |\n"));
+  const std::string svg = read_file(dir / kSweepParetoSvg);
+  CHECK_THAT(svg, Catch::StartsWith("<svg"));
+  CHECK_THAT(svg, Catch::Contains(">linear</text>"));
+  CHECK_THAT(svg, Catch::Contains(">kimi</text>"));
+  CHECK_THAT(svg, Catch::Contains("<polyline"));  // both runs are on the front
+}
+
+}  // namespace
+}  // namespace terse
