@@ -43,6 +43,7 @@ std::unique_ptr<Command> make_tasks_command();
 std::unique_ptr<Command> make_score_command();
 std::unique_ptr<Command> make_sft_command();
 std::unique_ptr<Command> make_train_command();
+std::unique_ptr<Command> make_demo_command();
 std::unique_ptr<Command> make_generate_command();
 std::unique_ptr<Command> make_bench_command();
 std::unique_ptr<Command> make_report_command();

@@ -18,6 +18,8 @@ const std::vector<CommandEntry>& command_table() {
        make_tasks_command},
       {"sft", "Supervised fine-tuning on the task's long (or core, or direct) completions.",
        make_sft_command},
+      {"demo", "SFT on long reasoning, then RL that shortens it: the before/after table.",
+       make_demo_command},
       {"train", "RL (GRPO family or PPO) that rewards accuracy minus a length penalty.",
        make_train_command},
       {"score", "Log-probability of each token of JSON id arrays (one per line) under a model.",

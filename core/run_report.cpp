@@ -73,7 +73,8 @@ std::string final_table(const std::vector<RunCurves>& runs, const std::vector<st
 }  // namespace
 
 std::string run_report_html(const std::vector<RunCurves>& runs,
-                            const std::vector<std::string>& metrics, const std::string& title) {
+                            const std::vector<std::string>& metrics, const std::string& title,
+                            const std::string& intro_html) {
   std::string charts;
   std::vector<std::string> shown;
   for (const std::string& metric : metrics) {
@@ -94,8 +95,8 @@ std::string run_report_html(const std::vector<RunCurves>& runs,
       "</title>\n<style>body{font-family:sans-serif;margin:24px}figure{display:inline-block;"
       "margin:8px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;"
       "text-align:right}</style></head>\n<body>\n<h1>",
-      xml_escape(title), "</h1>\n", charts, "<h2>Final values</h2>\n", final_table(runs, shown),
-      "</body></html>\n");
+      xml_escape(title), "</h1>\n", intro_html, charts, "<h2>Final values</h2>\n",
+      final_table(runs, shown), "</body></html>\n");
 }
 
 }  // namespace terse

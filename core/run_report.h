@@ -30,7 +30,9 @@ absl::StatusOr<RunCurves> read_run_curves(const std::filesystem::path& run_dir);
 std::optional<double> final_metric(const RunCurves& run, const std::string& metric);
 
 // The page: a chart for each of `metrics` that some run has, then the final-values table.
+// `intro_html` (trusted HTML, may be empty) goes between the title and the charts.
 std::string run_report_html(const std::vector<RunCurves>& runs,
-                            const std::vector<std::string>& metrics, const std::string& title);
+                            const std::vector<std::string>& metrics, const std::string& title,
+                            const std::string& intro_html = "");
 
 }  // namespace terse

@@ -13,6 +13,7 @@ void ExperimentConfig::visit(ConfigVisitor& v) {
   v.section("reward", reward, "Accuracy and length terms of the reward.");
   v.section("trainer", trainer, "Optimisation.");
   v.section("data", data, "Problems: a built-in task or JSONL files, and their splits.");
+  v.section("demo", demo, "The phases of terse demo besides its RL run (trainer.*).");
 }
 
 absl::Status ExperimentConfig::validate() const {

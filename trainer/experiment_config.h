@@ -9,6 +9,7 @@
 #include "models/model_config.h"
 #include "reward/reward_config.h"
 #include "rollout/rollout_config.h"
+#include "trainer/demo_config.h"
 #include "trainer/trainer_config.h"
 
 namespace terse {
@@ -21,6 +22,7 @@ struct ExperimentConfig {
   RewardConfig reward;
   TrainerConfig trainer;
   DataConfig data;
+  DemoConfig demo;
 
   void visit(ConfigVisitor& v);
   // Checks that involve several fields; each error names its key paths.

@@ -51,12 +51,12 @@ RlMicroBatch make_rl_micro_batch(const std::vector<const RlSample*>& samples, in
   const int64_t l = *std::max_element(lengths.begin(), lengths.end());
   int64_t t = 1;
   for (const RlSample* s : samples) t = std::max<int64_t>(t, s->completion_ids.size());
-  at::Tensor inputs = at::full({n, l}, pad_id, at::kLong);          // [n, L]
-  at::Tensor attention = at::zeros({n, l}, at::kLong);              // [n, L]
-  at::Tensor index = at::zeros({n, t}, at::kLong);                  // [n, T]
-  at::Tensor completion = at::full({n, t}, pad_id, at::kLong);      // [n, T]
-  at::Tensor mask = at::zeros({n, t}, at::kFloat);                  // [n, T]
-  at::Tensor advantages = at::zeros({n}, at::kFloat);               // [n]
+  at::Tensor inputs = at::full({n, l}, pad_id, at::kLong);      // [n, L]
+  at::Tensor attention = at::zeros({n, l}, at::kLong);          // [n, L]
+  at::Tensor index = at::zeros({n, t}, at::kLong);              // [n, T]
+  at::Tensor completion = at::full({n, t}, pad_id, at::kLong);  // [n, T]
+  at::Tensor mask = at::zeros({n, t}, at::kFloat);              // [n, T]
+  at::Tensor advantages = at::zeros({n}, at::kFloat);           // [n]
   auto in = inputs.accessor<int64_t, 2>();
   auto att = attention.accessor<int64_t, 2>();
   auto idx = index.accessor<int64_t, 2>();
@@ -110,7 +110,7 @@ PolicyOutputs policy_forward(Transformer& model, const RlMicroBatch& batch, doub
       model->forward(batch.inputs, batch.attention_mask, batch.position_ids);  // [n, L, H]
   const at::Tensor index =
       batch.completion_index.unsqueeze(-1).expand({-1, -1, hidden.size(2)});  // [n, T, H]
-  const at::Tensor at_completion = hidden.gather(1, index);                  // [n, T, H]
+  const at::Tensor at_completion = hidden.gather(1, index);                   // [n, T, H]
   PolicyOutputs out;
   out.logprobs = model->token_logprobs(at_completion / temperature, batch.completion_ids);
   if (values) out.values = model->values(at_completion);

@@ -28,7 +28,7 @@ struct RlSample {
   std::vector<float> token_advantages;  // [C] PPO: GAE advantages
   std::vector<float> returns;           // [C] PPO: the critic's targets
   double advantage = 0;                 // GRPO: one advantage for every token
-  bool trains = true;  // false: counted in the metrics but masked out of the loss
+  bool trains = true;                   // false: counted in the metrics but masked out of the loss
   int64_t group_id = 0;
   int64_t policy_version = 0;
   FinishReason finish = FinishReason::kLength;

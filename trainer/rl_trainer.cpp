@@ -67,8 +67,8 @@ absl::StatusOr<std::vector<SampleStats>> gather_stats(ProcessGroup& group,
   table[group.rank()][0][0] = static_cast<double>(local.size());
   for (size_t i = 0; i < local.size(); ++i) {
     const SampleStats& s = local[i];
-    const double values[kFields] = {s.tokens, s.correct,     s.total,
-                                    s.length_term, s.format, s.truncated};
+    const double values[kFields] = {s.tokens,      s.correct, s.total,
+                                    s.length_term, s.format,  s.truncated};
     for (int64_t f = 0; f < kFields; ++f) table[group.rank()][i + 1][f] = values[f];
   }
   TERSE_RETURN_IF_ERROR(group.all_reduce_sum({table}));
@@ -101,16 +101,17 @@ Metrics reward_and_length_metrics(const std::vector<SampleStats>& stats) {
   const RewardMetrics m = summarize_rewards(samples, breakdowns);
   double truncated = 0;
   for (const SampleStats& s : stats) truncated += s.truncated;
-  return {{"reward/mean", m.total_mean},
-          {"reward/accuracy", m.accuracy},
-          {"reward/length_penalty", m.length_term_mean},
-          {"reward/format", m.format_mean},
-          {"length/mean", m.length_mean},
-          {"length/p90", m.length_p90},
-          {"length/max", m.length_max},
-          // 0 when nothing was correct, as in evaluation.
-          {"tokens_per_correct", m.tokens_per_correct.value_or(0.0)},
-          {"samples/truncated", stats.empty() ? 0.0 : truncated / static_cast<double>(stats.size())}};
+  return {
+      {"reward/mean", m.total_mean},
+      {"reward/accuracy", m.accuracy},
+      {"reward/length_penalty", m.length_term_mean},
+      {"reward/format", m.format_mean},
+      {"length/mean", m.length_mean},
+      {"length/p90", m.length_p90},
+      {"length/max", m.length_max},
+      // 0 when nothing was correct, as in evaluation.
+      {"tokens_per_correct", m.tokens_per_correct.value_or(0.0)},
+      {"samples/truncated", stats.empty() ? 0.0 : truncated / static_cast<double>(stats.size())}};
 }
 
 // Sums `metrics` weighted by `weight` into `sums` (for a weighted mean over micro-batches).
@@ -134,9 +135,9 @@ absl::StatusOr<std::unique_ptr<RlTrainer>> RlTrainer::create(const ExperimentCon
 absl::Status RlTrainer::set_up() {
   const TrainerConfig& t = config_.trainer;
   if (t.batch_prompts % group_.world_size() != 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "`trainer.batch_prompts` = ", t.batch_prompts, " does not split evenly over ",
-        group_.world_size(), " ranks: make it a multiple of the world size"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("`trainer.batch_prompts` = ", t.batch_prompts, " does not split evenly over ",
+                     group_.world_size(), " ranks: make it a multiple of the world size"));
   }
   if (config_.reward.length_penalty.kind == PenaltyKind::kL1Exact ||
       config_.reward.length_penalty.kind == PenaltyKind::kL1Max) {
@@ -145,9 +146,10 @@ absl::Status RlTrainer::set_up() {
         "prompt, which terse train's built-in prompts do not carry yet: pick another kind");
   }
   const DistEnv env = {};
-  TERSE_ASSIGN_OR_RETURN(device_, select_device(config_.runtime.device,
-                                                dist_env_from_environment().value_or(env).local_rank,
-                                                gpu_availability()));
+  TERSE_ASSIGN_OR_RETURN(
+      device_,
+      select_device(config_.runtime.device, dist_env_from_environment().value_or(env).local_rank,
+                    gpu_availability()));
   if (!config_.model.path.empty()) {
     TERSE_ASSIGN_OR_RETURN(config_.model.path, resolve_model_dir(config_.model.path));
   }
@@ -181,7 +183,9 @@ absl::Status RlTrainer::set_up() {
   if (const auto eos = tokenizer_.tokenizer->special_ids().eos) {
     generation.stop_token_ids = {*eos};
   }
-  generation.seed = static_cast<uint64_t>(config_.run.seed);
+  // Each rank its own sampling stream.
+  generation.seed =
+      static_cast<uint64_t>(config_.run.seed) * 7919ULL + static_cast<uint64_t>(group_.rank());
   generation.pad_id = tokenizer_.pad_id;
   worker_ = std::make_unique<RolloutWorker>(
       model_, PromptShard(prompts, group_.rank(), group_.world_size()), generation, Detokenizer{});
@@ -230,10 +234,10 @@ absl::Status RlTrainer::load_prompts() {
   TERSE_ASSIGN_OR_RETURN(test_, load_split(config_.data, Split::kTest));
   const int64_t per_rank = config_.trainer.batch_prompts / group_.world_size();
   if (static_cast<int64_t>(train_.size()) < per_rank * group_.world_size()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the train split has ", train_.size(), " problems, fewer than one batch (",
-        "`trainer.batch_prompts` = ", config_.trainer.batch_prompts,
-        "): raise data.train_size or lower trainer.batch_prompts"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the train split has ", train_.size(), " problems, fewer than one batch (",
+                     "`trainer.batch_prompts` = ", config_.trainer.batch_prompts,
+                     "): raise data.train_size or lower trainer.batch_prompts"));
   }
   if (static_cast<int64_t>(test_.size()) > config_.trainer.eval_problems) {
     test_.resize(static_cast<size_t>(config_.trainer.eval_problems));
@@ -311,8 +315,9 @@ absl::StatusOr<Rollout> RlTrainer::collect_rollout() {
       totals.push_back(round_totals[i]);
     }
   }
-  TERSE_ASSIGN_OR_RETURN(const std::vector<SampleStats> all,
-                         gather_stats(group_, stats, prompts * config_.rollout.group_size * rounds));
+  TERSE_ASSIGN_OR_RETURN(
+      const std::vector<SampleStats> all,
+      gather_stats(group_, stats, prompts * config_.rollout.group_size * rounds));
   rollout.metrics = reward_and_length_metrics(all);
   if (filter.mask_truncated) {
     for (RlSample& s : rollout.samples) s.trains = s.trains && s.finish == FinishReason::kStop;
@@ -322,12 +327,13 @@ absl::StatusOr<Rollout> RlTrainer::collect_rollout() {
   } else {
     set_gae_advantages(rollout.samples, totals);
   }
-  at::Tensor counts = at::tensor({static_cast<double>(rollout.samples.size()),
-                                  static_cast<double>(stats.size())},
-                                 at::kDouble);
+  at::Tensor counts =
+      at::tensor({static_cast<double>(rollout.samples.size()), static_cast<double>(stats.size())},
+                 at::kDouble);
   TERSE_RETURN_IF_ERROR(group_.all_reduce_sum({counts}));
   rollout.metrics["samples/drawn"] = counts[1].item<double>();
-  rollout.metrics["samples/kept"] = counts[0].item<double>() / std::max(1.0, counts[1].item<double>());
+  rollout.metrics["samples/kept"] =
+      counts[0].item<double>() / std::max(1.0, counts[1].item<double>());
   return rollout;
 }
 
@@ -338,8 +344,8 @@ void RlTrainer::set_group_advantages(std::vector<RlSample>& samples,
   if (filter.gfpo_keep > 0) {
     std::vector<SampleScore> scores;
     for (size_t i = 0; i < samples.size(); ++i) {
-      scores.push_back({samples[i].group_id, totals[i],
-                        static_cast<int64_t>(samples[i].completion_ids.size())});
+      scores.push_back(
+          {samples[i].group_id, totals[i], static_cast<int64_t>(samples[i].completion_ids.size())});
     }
     counted = gfpo_keep(scores, filter.gfpo_keep, filter.gfpo_metric);
   }
@@ -504,7 +510,8 @@ absl::StatusOr<Metrics> RlTrainer::minibatch_step(const std::vector<const RlSamp
     if (nonfinite_in_a_row_ >= t.max_nonfinite_steps) {
       return absl::InternalError(absl::StrCat(
           nonfinite_in_a_row_, " updates in a row had a non-finite loss or gradient (step ",
-          state_.step + 1, "): lower trainer.lr or check the reward; the last checkpoint holds "
+          state_.step + 1,
+          "): lower trainer.lr or check the reward; the last checkpoint holds "
           "finite weights"));
     }
     return metrics;
@@ -528,7 +535,8 @@ absl::StatusOr<Metrics> RlTrainer::update(const std::vector<RlSample>& samples) 
                         static_cast<uint64_t>(state_.step) * 101ULL + static_cast<uint64_t>(epoch));
     std::shuffle(order.begin(), order.end(), rng);
     for (int64_t m = 0; m < t.minibatches; ++m) {
-      const size_t begin = order.size() * static_cast<size_t>(m) / static_cast<size_t>(t.minibatches);
+      const size_t begin =
+          order.size() * static_cast<size_t>(m) / static_cast<size_t>(t.minibatches);
       const size_t end =
           order.size() * static_cast<size_t>(m + 1) / static_cast<size_t>(t.minibatches);
       TERSE_ASSIGN_OR_RETURN(
@@ -594,8 +602,8 @@ absl::StatusOr<EvalResult> RlTrainer::evaluate() {
 
 absl::Status RlTrainer::write_samples(const EvalResult& result) {
   std::ofstream out(run_dir_ / kSamplesFile, std::ios::app);
-  const auto count = std::min<size_t>(result.samples.size(),
-                                      static_cast<size_t>(config_.trainer.log_samples));
+  const auto count =
+      std::min<size_t>(result.samples.size(), static_cast<size_t>(config_.trainer.log_samples));
   for (size_t i = 0; i < count; ++i) {
     const EvalSample& s = result.samples[i];
     out << nlohmann::json{{"step", state_.step},
@@ -625,7 +633,32 @@ absl::Status RlTrainer::write_checkpoint_files(const fs::path& dir) {
   return write_trainer_state(dir / kTrainerStateFile, state_);
 }
 
+absl::Status RlTrainer::check_replicas_agree() {
+  if (group_.world_size() == 1) return absl::OkStatus();
+  double sum = 0, sum_abs = 0;
+  for (const at::Tensor& p : trained_parameters()) {
+    const at::Tensor v = p.detach().to(at::kDouble);
+    sum += v.sum().item<double>();
+    sum_abs += v.abs().sum().item<double>();
+  }
+  // Every rank's figures, and their sum: equal replicas give world_size times each rank's.
+  at::Tensor figures = at::tensor({sum, sum_abs}, at::kDouble);
+  at::Tensor total = figures.clone();
+  TERSE_RETURN_IF_ERROR(group_.all_reduce_sum({total}));
+  const double n = static_cast<double>(group_.world_size());
+  const bool same = at::allclose(total, figures * n, 1e-12, 0.0);
+  at::Tensor disagreeing = at::tensor({same ? 0.0 : 1.0}, at::kDouble);
+  TERSE_RETURN_IF_ERROR(group_.all_reduce_sum({disagreeing}));
+  if (disagreeing.item<double>() > 0) {
+    return absl::InternalError(absl::StrCat(
+        "the ranks' weights differ at step ", state_.step,
+        " (checksums disagree): the data-parallel update diverged; no checkpoint was written"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status RlTrainer::save() {
+  TERSE_RETURN_IF_ERROR(check_replicas_agree());
   if (group_.is_main()) {
     const CheckpointFiles files = [this](const fs::path& dir) {
       return write_checkpoint_files(dir);
@@ -645,7 +678,8 @@ absl::Status RlTrainer::run(std::ostream& console) {
   if (main) {
     const std::optional<int64_t> resume_step =
         config_.run.resume ? std::optional<int64_t>(state_.step) : std::nullopt;
-    TERSE_ASSIGN_OR_RETURN(MetricsLog opened, MetricsLog::open(run_dir_ / kMetricsFile, resume_step));
+    TERSE_ASSIGN_OR_RETURN(MetricsLog opened,
+                           MetricsLog::open(run_dir_ / kMetricsFile, resume_step));
     log.emplace(std::move(opened));
     TERSE_ASSIGN_OR_RETURN(TensorBoardWriter writer, TensorBoardWriter::open(run_dir_));
     events.emplace(std::move(writer));
@@ -675,9 +709,9 @@ absl::Status RlTrainer::run(std::ostream& console) {
       TERSE_RETURN_IF_ERROR(events->write(step, metrics));
       console << absl::StrFormat(
           "step %d/%d  reward %.3f  acc %.3f  len %.1f  kl %.4f  clip %.3f  loss %.4f  %.0f tok/s",
-          step, t.steps, metrics["reward/mean"], metrics["reward/accuracy"],
-          metrics["length/mean"], metrics["policy/kl"], metrics["policy/clip_frac"],
-          metrics["loss"], metrics["tokens_per_s"]);
+          step, t.steps, metrics["reward/mean"], metrics["reward/accuracy"], metrics["length/mean"],
+          metrics["policy/kl"], metrics["policy/clip_frac"], metrics["loss"],
+          metrics["tokens_per_s"]);
       if (eval_now) {
         console << absl::StrFormat("  eval acc %.3f len %.1f", metrics["eval/accuracy"],
                                    metrics["eval/length_mean"]);

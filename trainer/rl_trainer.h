@@ -68,7 +68,8 @@ class RlTrainer {
   absl::StatusOr<Metrics> train_step();
   // Samples and grades the held-out problems (rank 0's view; other ranks return empty).
   absl::StatusOr<EvalResult> evaluate();
-  // Writes a checkpoint of the current step (rank 0), then waits for every rank.
+  // Checks that every rank holds the same weights, writes a checkpoint of the current step
+  // (rank 0), then waits for every rank.
   absl::Status save();
 
   const TrainerState& state() const { return state_; }
@@ -92,6 +93,8 @@ class RlTrainer {
   absl::StatusOr<Metrics> update(const std::vector<RlSample>& samples);
   absl::StatusOr<Metrics> minibatch_step(const std::vector<const RlSample*>& samples);
   absl::Status write_checkpoint_files(const std::filesystem::path& dir);
+  // Compares checksums of every rank's weights; an error when any rank's differ.
+  absl::Status check_replicas_agree();
   absl::Status write_samples(const EvalResult& result);
   std::vector<at::Tensor> trained_parameters();
 

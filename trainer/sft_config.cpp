@@ -13,6 +13,10 @@ void SftConfig::visit(ConfigVisitor& v) {
       "target", target,
       {{"long", SftTarget::kLong}, {"core", SftTarget::kCore}, {"direct", SftTarget::kDirect}},
       "Completion to learn: long, core (necessary steps only) or direct (answer only).");
+  v.field("eval_generate", eval_generate,
+          "Test problems decoded greedily at each evaluation, adding eval/accuracy, "
+          "eval/length_mean and eval/tokens_per_correct to eval/loss; 0 computes the loss only.",
+          Range::at_least(0));
 }
 
 }  // namespace terse

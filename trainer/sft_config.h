@@ -20,6 +20,7 @@ struct SftConfig {
   int64_t batch_size = 32;              // sequences per optimiser step
   int64_t eval_batches = 4;             // test batches (of batch_size) each evaluation reads
   SftTarget target = SftTarget::kLong;  // which completion trains
+  int64_t eval_generate = 0;  // test problems decoded greedily at each evaluation; 0: loss only
 
   void visit(ConfigVisitor& v);
 };

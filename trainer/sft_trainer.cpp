@@ -7,9 +7,12 @@
 #include "absl/strings/str_format.h"
 #include "core/checkpoint.h"
 #include "core/device.h"
+#include "core/progress.h"
 #include "core/status.h"
 #include "data/dataset.h"
 #include "models/hf_checkpoint.h"
+#include "trainer/data_parallel.h"
+#include "trainer/evaluator.h"
 #include "trainer/grad_clip.h"
 
 namespace terse {
@@ -28,12 +31,18 @@ std::vector<const SftExample*> pointers(const std::vector<SftExample>& examples,
 
 }  // namespace
 
-SftTrainer::SftTrainer(const ExperimentConfig& config, fs::path run_dir)
-    : config_(config), run_dir_(std::move(run_dir)) {}
+SftTrainer::SftTrainer(const ExperimentConfig& config, fs::path run_dir, ProcessGroup* group)
+    : config_(config), run_dir_(std::move(run_dir)), group_(group) {}
 
 absl::StatusOr<std::unique_ptr<SftTrainer>> SftTrainer::create(const ExperimentConfig& config,
-                                                               const fs::path& run_dir) {
-  std::unique_ptr<SftTrainer> trainer(new SftTrainer(config, run_dir));
+                                                               const fs::path& run_dir,
+                                                               ProcessGroup* group) {
+  std::unique_ptr<SftTrainer> trainer(new SftTrainer(config, run_dir, group));
+  if (group == nullptr) {
+    TERSE_ASSIGN_OR_RETURN(trainer->own_group_,
+                           ProcessGroup::connect(DistEnv{}, ProcessGroupOptions{}));
+    trainer->group_ = trainer->own_group_.get();
+  }
   TERSE_RETURN_IF_ERROR(trainer->set_up());
   return trainer;
 }
@@ -71,6 +80,9 @@ absl::Status SftTrainer::load_examples() {
   TERSE_ASSIGN_OR_RETURN(train_,
                          make_sft_examples(*tokenizer_.tokenizer, train, sft.target, max_len));
   TERSE_ASSIGN_OR_RETURN(std::vector<Problem> test, load_split(config_.data, Split::kTest));
+  eval_problems_.assign(test.begin(),
+                        test.begin() + static_cast<std::ptrdiff_t>(std::min<size_t>(
+                                           test.size(), static_cast<size_t>(sft.eval_generate))));
   const auto wanted = static_cast<size_t>(sft.eval_batches * sft.batch_size);
   if (test.size() > wanted) test.resize(wanted);
   TERSE_ASSIGN_OR_RETURN(eval_,
@@ -79,10 +91,19 @@ absl::Status SftTrainer::load_examples() {
 }
 
 double SftTrainer::accumulate_gradients(const std::vector<const SftExample*>& examples) {
+  // Every rank sees the whole batch, counts its loss tokens, and trains on its share: examples
+  // rank, rank + world, ... The summed gradients are those of the whole batch.
   int64_t loss_tokens = 0;
-  for (const SftExample* e : examples) loss_tokens += sft_loss_tokens(*e);
+  std::vector<const SftExample*> share;
+  for (size_t i = 0; i < examples.size(); ++i) {
+    loss_tokens += sft_loss_tokens(*examples[i]);
+    if (static_cast<int64_t>(i) % group_->world_size() == group_->rank()) {
+      share.push_back(examples[i]);
+    }
+  }
   double loss = 0;
-  for (const auto& part : split_micro_batches(examples, config_.trainer.micro_batch_tokens)) {
+  if (share.empty()) return loss;
+  for (const auto& part : split_micro_batches(share, config_.trainer.micro_batch_tokens)) {
     const SftBatch batch = make_sft_batch(part, tokenizer_.pad_id, device_);
     const at::Tensor micro_loss = sft_loss_sum(model_, batch) / static_cast<double>(loss_tokens);
     micro_loss.backward();
@@ -99,7 +120,7 @@ double SftTrainer::clip_gradients() {
   return clip_grad_norm(grads, config_.trainer.max_grad_norm);
 }
 
-Metrics SftTrainer::train_step() {
+absl::StatusOr<Metrics> SftTrainer::train_step() {
   const auto since = [](Clock::time_point t) {
     return std::chrono::duration<double>(Clock::now() - t).count();
   };
@@ -113,7 +134,11 @@ Metrics SftTrainer::train_step() {
   // 2. Forward and backward over the micro-batches.
   const Clock::time_point backward_start = Clock::now();
   optimizer_->zero_grad();
-  const double loss = accumulate_gradients(examples);
+  const double local_loss = accumulate_gradients(examples);
+  TERSE_RETURN_IF_ERROR(all_reduce_gradients(*group_, model_->parameters()));
+  at::Tensor loss_sum = at::tensor({local_loss}, at::kDouble);
+  TERSE_RETURN_IF_ERROR(group_->all_reduce_sum({loss_sum}));
+  const double loss = loss_sum.item<double>();
   const double backward_seconds = since(backward_start);
   // 3. Update: clip, then AdamW.
   const Clock::time_point update_start = Clock::now();
@@ -123,14 +148,14 @@ Metrics SftTrainer::train_step() {
   ++state_.step;
   state_.cursor = sampler_->cursor();
   const double seconds = since(start);
-  return {{"loss", loss},
-          {"lr", lr},
-          {"grad_norm", grad_norm},
-          {"tokens", static_cast<double>(tokens)},
-          {"tokens_per_s", static_cast<double>(tokens) / seconds},
-          {"time/train_s", seconds},
-          {"time/forward_backward_s", backward_seconds},
-          {"time/update_s", update_seconds}};
+  return Metrics{{"loss", loss},
+                 {"lr", lr},
+                 {"grad_norm", grad_norm},
+                 {"tokens", static_cast<double>(tokens)},
+                 {"tokens_per_s", static_cast<double>(tokens) / seconds},
+                 {"time/train_s", seconds},
+                 {"time/forward_backward_s", backward_seconds},
+                 {"time/update_s", update_seconds}};
 }
 
 double SftTrainer::evaluate() {
@@ -162,36 +187,70 @@ absl::Status SftTrainer::write_checkpoint_files(const fs::path& dir) {
 }
 
 absl::Status SftTrainer::save() {
-  const CheckpointFiles files = [this](const fs::path& dir) { return write_checkpoint_files(dir); };
-  return save_checkpoint(run_dir_ / kCheckpointsDir, state_.step, files,
-                         config_.trainer.keep_checkpoints)
-      .status();
+  if (group_->is_main()) {
+    const CheckpointFiles files = [this](const fs::path& dir) {
+      return write_checkpoint_files(dir);
+    };
+    TERSE_RETURN_IF_ERROR(save_checkpoint(run_dir_ / kCheckpointsDir, state_.step, files,
+                                          config_.trainer.keep_checkpoints)
+                              .status());
+  }
+  return group_->barrier();
 }
 
 absl::Status SftTrainer::run(std::ostream& console) {
   const TrainerConfig& t = config_.trainer;
+  const bool main = group_->is_main();
   const std::optional<int64_t> resume_step =
       config_.run.resume ? std::optional<int64_t>(state_.step) : std::nullopt;
-  TERSE_ASSIGN_OR_RETURN(MetricsLog log, MetricsLog::open(run_dir_ / kMetricsFile, resume_step));
-  console << absl::StrFormat(
-      "sft: %d train / %d eval sequences, %d parameters, from step %d of %d\n", train_.size(),
-      eval_.size(), parameter_count(), state_.step, t.steps);
+  std::optional<MetricsLog> log;
+  if (main) {
+    TERSE_ASSIGN_OR_RETURN(MetricsLog opened,
+                           MetricsLog::open(run_dir_ / kMetricsFile, resume_step));
+    log.emplace(std::move(opened));
+    console << absl::StrFormat(
+        "sft: %d train / %d eval sequences, %d parameters, from step %d of %d\n", train_.size(),
+        eval_.size(), parameter_count(), state_.step, t.steps);
+  }
+  Progress progress = Progress::on_stderr("sft", t.steps);
   while (state_.step < t.steps) {
-    Metrics metrics = train_step();
+    TERSE_ASSIGN_OR_RETURN(Metrics metrics, train_step());
     const int64_t step = state_.step;
     const bool eval_now = t.eval_every > 0 && step % t.eval_every == 0 && !eval_.empty();
-    if (eval_now) metrics["eval/loss"] = evaluate();
-    TERSE_RETURN_IF_ERROR(log.write(step, metrics));
-    console << absl::StrFormat("step %d/%d  loss %.4f  lr %.3g  grad_norm %.3f  %.0f tok/s", step,
-                               t.steps, metrics["loss"], metrics["lr"], metrics["grad_norm"],
-                               metrics["tokens_per_s"]);
-    if (eval_now) console << absl::StrFormat("  eval/loss %.4f", metrics["eval/loss"]);
-    console << std::endl;
+    if (eval_now && main) {
+      metrics["eval/loss"] = evaluate();
+      if (!eval_problems_.empty()) {
+        const Metrics generated = evaluate_generation();
+        metrics.insert(generated.begin(), generated.end());
+      }
+    }
+    if (main) {
+      TERSE_RETURN_IF_ERROR(log->write(step, metrics));
+      console << absl::StrFormat("step %d/%d  loss %.4f  lr %.3g  grad_norm %.3f  %.0f tok/s", step,
+                                 t.steps, metrics["loss"], metrics["lr"], metrics["grad_norm"],
+                                 metrics["tokens_per_s"]);
+      if (eval_now) console << absl::StrFormat("  eval/loss %.4f", metrics["eval/loss"]);
+      if (metrics.count("eval/accuracy") > 0) {
+        console << absl::StrFormat("  eval acc %.3f len %.1f", metrics["eval/accuracy"],
+                                   metrics["eval/length_mean"]);
+      }
+      console << std::endl;
+      progress.update(step, absl::StrFormat("loss %.3f", metrics["loss"]));
+    }
     if ((t.save_every > 0 && step % t.save_every == 0) || step == t.steps) {
       TERSE_RETURN_IF_ERROR(save());
     }
   }
+  if (main) progress.finish();
   return absl::OkStatus();
+}
+
+Metrics SftTrainer::evaluate_generation() {
+  EvalSpec spec;
+  spec.sampling.greedy = true;
+  spec.max_new_tokens = config_.data.max_completion_tokens;
+  spec.seed = static_cast<uint64_t>(config_.run.seed);
+  return terse::evaluate(model_, *tokenizer_.tokenizer, eval_problems_, spec).metrics();
 }
 
 int64_t SftTrainer::parameter_count() {

@@ -24,6 +24,7 @@
 #include "absl/status/statusor.h"
 #include "core/metrics.h"
 #include "core/metrics_log.h"
+#include "core/process_group.h"
 #include "models/tokenizer.h"
 #include "models/transformer.h"
 #include "trainer/epoch_sampler.h"
@@ -37,8 +38,11 @@ class SftTrainer {
  public:
   // Sets up the run in `run_dir` (prepared by the caller): tokenizer, model, examples of both
   // splits, optimiser, and with run.resume the latest checkpoint under run_dir/checkpoints.
+  // With `group` (which must outlive the trainer) every rank trains on its share of each batch
+  // and rank 0 alone writes; without it the trainer runs alone.
   static absl::StatusOr<std::unique_ptr<SftTrainer>> create(const ExperimentConfig& config,
-                                                            const std::filesystem::path& run_dir);
+                                                            const std::filesystem::path& run_dir,
+                                                            ProcessGroup* group = nullptr);
 
   // Trains from the current step to trainer.steps, logging metrics.jsonl and one line per step
   // to `console`, checkpointing every trainer.save_every steps and at the end.
@@ -46,9 +50,12 @@ class SftTrainer {
 
   // One optimiser step on the next batch; returns loss, lr, grad_norm (before clipping), tokens,
   // tokens_per_s and the seconds of the step and of its phases (time/...).
-  Metrics train_step();
+  absl::StatusOr<Metrics> train_step();
   // Token-mean completion loss over the fixed evaluation examples (no gradient).
   double evaluate();
+  // eval/accuracy, eval/length_mean, ... of greedy decoding of the first
+  // trainer.sft.eval_generate test problems.
+  Metrics evaluate_generation();
   // Writes a checkpoint of the current step.
   absl::Status save();
 
@@ -59,7 +66,7 @@ class SftTrainer {
   int64_t parameter_count();
 
  private:
-  SftTrainer(const ExperimentConfig& config, std::filesystem::path run_dir);
+  SftTrainer(const ExperimentConfig& config, std::filesystem::path run_dir, ProcessGroup* group);
   absl::Status set_up();
   absl::Status load_examples();
   absl::Status write_checkpoint_files(const std::filesystem::path& dir);
@@ -70,12 +77,15 @@ class SftTrainer {
 
   ExperimentConfig config_;
   std::filesystem::path run_dir_;
+  ProcessGroup* group_;
+  std::unique_ptr<ProcessGroup> own_group_;  // a world of one, when none was given
   at::Device device_ = at::kCPU;
   RunTokenizer tokenizer_;
   Transformer model_{nullptr};
   std::unique_ptr<torch::optim::AdamW> optimizer_;
   std::vector<SftExample> train_;
   std::vector<SftExample> eval_;
+  std::vector<Problem> eval_problems_;  // the first trainer.sft.eval_generate test problems
   std::unique_ptr<EpochSampler> sampler_;
   TrainerState state_;
 };

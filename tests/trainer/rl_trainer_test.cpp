@@ -112,8 +112,8 @@ TEST_CASE("RL log-probs are read where each completion token is predicted", "[rl
     ids.insert(ids.end(), s->completion_ids.begin(), s->completion_ids.end());
     const auto t = static_cast<int64_t>(ids.size());
     const torch::Tensor input = torch::tensor(ids).unsqueeze(0);  // [1, t]
-    const torch::Tensor hidden = (*model)->forward(input, torch::ones({1, t}, torch::kLong),
-                                                   torch::arange(t).unsqueeze(0));
+    const torch::Tensor hidden =
+        (*model)->forward(input, torch::ones({1, t}, torch::kLong), torch::arange(t).unsqueeze(0));
     const torch::Tensor logp =
         torch::log_softmax((*model)->logits(hidden)[0] / temperature, -1);  // [t, V]
     const int64_t row = s == &a ? 0 : 1;

@@ -1,0 +1,49 @@
+// The built-in demo (`terse demo`): a small model learns to reason at length by SFT on the
+// task's long traces, then GRPO with a length penalty shortens its reasoning; the same model
+// size trained to answer without reasoning shows what the remaining reasoning is worth.
+//
+// Each phase is an ordinary run directory under the demo's directory (sft/, no_reasoning/, rl/);
+// a phase whose final checkpoint exists is not trained again, so a killed demo continues where
+// it stopped. The result is summary.json and report.html in the demo's directory.
+#pragma once
+
+#include <filesystem>
+#include <ostream>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "core/process_group.h"
+#include "trainer/experiment_config.h"
+
+namespace terse {
+
+inline constexpr char kDemoSummaryFile[] = "summary.json";
+inline constexpr char kDemoReportFile[] = "report.html";
+
+// Held-out figures of one phase's final model (greedy decoding).
+struct PhaseFigures {
+  double accuracy = 0;
+  double mean_tokens = 0;          // completion tokens per completion
+  double tokens_per_correct = 0;   // 0 when nothing was correct
+};
+
+struct DemoSummary {
+  PhaseFigures sft;
+  PhaseFigures rl;
+  PhaseFigures no_reasoning;
+  double compression = 0;  // sft.mean_tokens / rl.mean_tokens
+  double seconds = 0;
+  std::string config;  // the resolved config, YAML
+};
+
+// Runs the phases in `out` (created if needed) with `config`'s model, data and reward, its
+// trainer.* for the RL phase and demo.* for the others. Rank 0 writes; every rank of `group`
+// trains each phase data-parallel.
+absl::StatusOr<DemoSummary> run_demo(const ExperimentConfig& config,
+                                     const std::filesystem::path& out, ProcessGroup& group,
+                                     std::ostream& console);
+
+// summary.json's text.
+std::string demo_summary_json(const DemoSummary& summary);
+
+}  // namespace terse
