@@ -120,8 +120,8 @@ std::string report_intro(const DemoSummary& s) {
   return absl::StrCat(
       "<p>Held-out test problems, greedy decoding. Compression (mean tokens after SFT / after "
       "RL): <b>",
-      absl::StrFormat("%.1f", s.compression), "&times;</b> in ",
-      absl::StrFormat("%.0f", s.seconds), " s.</p>\n",
+      absl::StrFormat("%.1f", s.compression), "&times;</b> in ", absl::StrFormat("%.0f", s.seconds),
+      " s.</p>\n",
       "<table><tr><th></th><th>accuracy</th><th>mean tokens</th><th>tokens per correct</th></tr>"
       "\n",
       figures_row("after SFT (long reasoning)", s.sft), figures_row("after RL", s.rl),
@@ -142,8 +142,8 @@ absl::Status write_report(const fs::path& out, const DemoSummary& summary) {
     TERSE_ASSIGN_OR_RETURN(RunCurves curves, read_run_curves(out / name));
     runs.push_back(std::move(curves));
   }
-  const std::vector<std::string> metrics = {"eval/accuracy", "eval/length_mean",
-                                            "reward/accuracy", "length/mean"};
+  const std::vector<std::string> metrics = {"eval/accuracy", "eval/length_mean", "reward/accuracy",
+                                            "length/mean"};
   TERSE_RETURN_IF_ERROR(write_text(out / kDemoSummaryFile, demo_summary_json(summary)));
   return write_text(out / kDemoReportFile,
                     run_report_html(runs, metrics, "terse demo", report_intro(summary)));

@@ -23,8 +23,8 @@ inline constexpr char kDemoReportFile[] = "report.html";
 // Held-out figures of one phase's final model (greedy decoding).
 struct PhaseFigures {
   double accuracy = 0;
-  double mean_tokens = 0;          // completion tokens per completion
-  double tokens_per_correct = 0;   // 0 when nothing was correct
+  double mean_tokens = 0;         // completion tokens per completion
+  double tokens_per_correct = 0;  // 0 when nothing was correct
 };
 
 struct DemoSummary {

@@ -600,6 +600,29 @@ absl::StatusOr<EvalResult> RlTrainer::evaluate() {
   return terse::evaluate(model_, *tokenizer_.tokenizer, test_, spec);
 }
 
+namespace {
+
+absl::Status truncate_samples(const fs::path& path, std::optional<int64_t> resume_step) {
+  std::string kept;
+  if (resume_step) {
+    // A resumed run writes the steps after its checkpoint again: keep only those before.
+    std::ifstream in(path);
+    for (std::string line; std::getline(in, line);) {
+      const nlohmann::json record = nlohmann::json::parse(line, nullptr, false);
+      if (record.is_object() && record.value("step", int64_t{0}) <= *resume_step) {
+        kept += line + "\n";
+      }
+    }
+  }
+  std::ofstream out(path, std::ios::trunc);
+  out << kept;
+  out.close();
+  if (!out) return absl::ResourceExhaustedError(absl::StrCat("cannot write `", path.string(), "`"));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status RlTrainer::write_samples(const EvalResult& result) {
   std::ofstream out(run_dir_ / kSamplesFile, std::ios::app);
   const auto count =
@@ -683,7 +706,7 @@ absl::Status RlTrainer::run(std::ostream& console) {
     log.emplace(std::move(opened));
     TERSE_ASSIGN_OR_RETURN(TensorBoardWriter writer, TensorBoardWriter::open(run_dir_));
     events.emplace(std::move(writer));
-    if (!config_.run.resume) std::ofstream(run_dir_ / kSamplesFile, std::ios::trunc);
+    TERSE_RETURN_IF_ERROR(truncate_samples(run_dir_ / kSamplesFile, resume_step));
     console << absl::StrFormat(
         "train: %s, %d prompts x %d samples per step on %d rank(s), %d train / %d eval problems, "
         "from step %d of %d\n",

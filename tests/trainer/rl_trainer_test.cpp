@@ -4,6 +4,7 @@
 #include "trainer/rl_trainer.h"
 
 #include <cmath>
+#include <random>
 #include <sstream>
 #include <torch/torch.h>
 
@@ -341,6 +342,75 @@ TEST_CASE("terse train writes a run directory; a penalty it cannot apply is an i
       "train run.name=l1" + common + " reward.length_penalty.kind=l1_exact"));
   CHECK(l1.exit_code == 2);
   CHECK(l1.err.find("reward.length_penalty.kind") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace terse
+
+namespace terse {
+namespace {
+
+// Comparable content of a metrics file: every line without its time-dependent keys.
+std::vector<Metrics> without_timing(const MetricsLines& lines) {
+  std::vector<Metrics> out;
+  for (const auto& [step, metrics] : lines) {
+    Metrics kept;
+    for (const auto& [key, value] : metrics) {
+      if (key.rfind("time/", 0) != 0 && key != "tokens_per_s") kept[key] = value;
+    }
+    kept["step"] = static_cast<double>(step);
+    out.push_back(kept);
+  }
+  return out;
+}
+
+TEST_CASE("terse train killed with SIGKILL again and again resumes to the uninterrupted result",
+          "[rl][kill]") {
+  TempDir dir;
+  const std::string common =
+      " run.dir=" + dir.path().string() +
+      " model.hidden_size=32 model.num_layers=1 model.num_heads=2 model.num_kv_heads=2 "
+      "model.intermediate_size=64 model.max_seq_len=128 data.train_size=32 data.test_size=8 "
+      "rollout.group_size=4 rollout.max_new_tokens=16 trainer.batch_prompts=2 trainer.steps=16 "
+      "trainer.eval_every=4 trainer.eval_problems=4 trainer.save_every=1 trainer.lr=0.01 "
+      "reward.length_penalty.kind=linear reward.length_penalty.alpha=1";
+  const auto straight =
+      testing::run_command(testing::terse_command("train run.name=straight" + common));
+  REQUIRE(straight.exit_code == 0);
+
+  // Kill after a random delay (start-up alone takes about 0.4 s) ten times, resuming each time,
+  // then let the run finish. A kill can land anywhere: in sampling, in an update, in a checkpoint's
+  // writes.
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> delay_ms(300, 800);
+  int kills = 0;
+  bool done = false;
+  for (int attempt = 0; attempt < 12 && !done; ++attempt) {
+    const std::string resume = attempt == 0 ? "" : " run.resume=true";
+    const std::string timeout =
+        attempt < 10 ? "timeout --signal=KILL " + std::to_string(delay_ms(rng) / 1000.0) + " " : "";
+    const auto result = testing::run_command(
+        timeout + testing::terse_command("train run.name=killed" + common + resume));
+    if (result.exit_code == 0) {
+      done = true;
+    } else {
+      INFO(result.err);
+      REQUIRE(result.exit_code == 128 + 9);  // killed, never a failure of its own
+      ++kills;
+    }
+  }
+  REQUIRE(done);
+  INFO("kills survived: " << kills);
+  CHECK(kills >= 3);
+  const auto expected = read_metrics_log(dir / "straight" / kMetricsFile);
+  const auto resumed = read_metrics_log(dir / "killed" / kMetricsFile);
+  REQUIRE(expected.ok());
+  REQUIRE(resumed.ok());
+  CHECK(without_timing(*resumed) == without_timing(*expected));
+  CHECK(testing::read_file(dir / "straight/checkpoints/step-00000016/model.safetensors") ==
+        testing::read_file(dir / "killed/checkpoints/step-00000016/model.safetensors"));
+  CHECK(testing::read_file(dir / "straight" / kSamplesFile) ==
+        testing::read_file(dir / "killed" / kSamplesFile));
 }
 
 }  // namespace

@@ -1,0 +1,63 @@
+// terse demo end to end on a tiny model: the three run directories, summary.json with the
+// fields the README documents, a self-contained report.html, and a re-run that trains nothing.
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "tests/catch.h"
+#include "tests/test_util.h"
+
+namespace terse {
+namespace {
+
+using testing::TempDir;
+
+TEST_CASE("terse demo writes its runs, summary.json and report.html, and continues", "[demo]") {
+  TempDir dir;
+  const std::string args =
+      "demo --out " + (dir / "demo").string() +
+      " model.hidden_size=32 model.num_layers=1 model.num_heads=2 model.num_kv_heads=2 "
+      "model.intermediate_size=64 data.train_size=32 data.test_size=8 demo.sft_steps=4 "
+      "demo.no_reasoning_steps=2 demo.sft_eval_every=2 demo.eval_problems=4 "
+      "demo.curve_problems=2 trainer.steps=2 trainer.batch_prompts=2 rollout.group_size=4 "
+      "rollout.max_new_tokens=32 trainer.eval_every=1 trainer.eval_problems=2 "
+      "trainer.sft.batch_size=4 data.max_completion_tokens=480";
+  const auto first = testing::run_command(testing::terse_command(args));
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+  for (const char* run : {"sft", "no_reasoning", "rl"}) {
+    INFO(run);
+    CHECK(std::filesystem::exists(dir / "demo" / run / "metrics.jsonl"));
+  }
+  const nlohmann::json summary =
+      nlohmann::json::parse(testing::read_file(dir / "demo/summary.json"));
+  for (const char* phase : {"sft", "rl"}) {
+    for (const char* key : {"accuracy", "mean_tokens", "tokens_per_correct"}) {
+      INFO(phase << "." << key);
+      CHECK(summary.at(phase).at(key).is_number());
+    }
+  }
+  CHECK(summary.at("no_reasoning").at("accuracy").is_number());
+  const double sft = summary["sft"]["mean_tokens"].get<double>();
+  const double rl = summary["rl"]["mean_tokens"].get<double>();
+  CHECK(summary.at("compression").get<double>() == Approx(rl > 0 ? sft / rl : 0.0));
+  CHECK(summary.at("seconds").get<double>() > 0);
+  CHECK(summary.at("config").get<std::string>().find("sft_steps: 4") != std::string::npos);
+  const std::string report = testing::read_file(dir / "demo/report.html");
+  CHECK(report.find("<svg") != std::string::npos);
+  CHECK(report.find("after RL") != std::string::npos);
+  // Nothing loads from the network (the SVG namespace URI is a name, not a download).
+  CHECK(report.find("src=\"http") == std::string::npos);
+  CHECK(report.find("href=\"http") == std::string::npos);
+  CHECK_THAT(first.out, Catch::Contains("compression"));
+
+  // A second run finds every phase finished: it only evaluates again.
+  const auto again = testing::run_command(testing::terse_command(args));
+  INFO(again.out << again.err);
+  REQUIRE(again.exit_code == 0);
+  CHECK_THAT(again.out, !Catch::Contains("step 1/"));
+  CHECK(nlohmann::json::parse(testing::read_file(dir / "demo/summary.json"))["rl"] ==
+        summary["rl"]);
+}
+
+}  // namespace
+}  // namespace terse
