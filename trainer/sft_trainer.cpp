@@ -9,6 +9,7 @@
 #include "core/device.h"
 #include "core/progress.h"
 #include "core/status.h"
+#include "core/tensorboard_writer.h"
 #include "data/dataset.h"
 #include "models/hf_checkpoint.h"
 #include "trainer/data_parallel.h"
@@ -204,10 +205,13 @@ absl::Status SftTrainer::run(std::ostream& console) {
   const std::optional<int64_t> resume_step =
       config_.run.resume ? std::optional<int64_t>(state_.step) : std::nullopt;
   std::optional<MetricsLog> log;
+  std::optional<TensorBoardWriter> events;
   if (main) {
     TERSE_ASSIGN_OR_RETURN(MetricsLog opened,
                            MetricsLog::open(run_dir_ / kMetricsFile, resume_step));
     log.emplace(std::move(opened));
+    TERSE_ASSIGN_OR_RETURN(TensorBoardWriter writer, TensorBoardWriter::open(run_dir_));
+    events.emplace(std::move(writer));
     console << absl::StrFormat(
         "sft: %d train / %d eval sequences, %d parameters, from step %d of %d\n", train_.size(),
         eval_.size(), parameter_count(), state_.step, t.steps);
@@ -226,6 +230,7 @@ absl::Status SftTrainer::run(std::ostream& console) {
     }
     if (main) {
       TERSE_RETURN_IF_ERROR(log->write(step, metrics));
+      TERSE_RETURN_IF_ERROR(events->write(step, metrics));
       console << absl::StrFormat("step %d/%d  loss %.4f  lr %.3g  grad_norm %.3f  %.0f tok/s", step,
                                  t.steps, metrics["loss"], metrics["lr"], metrics["grad_norm"],
                                  metrics["tokens_per_s"]);

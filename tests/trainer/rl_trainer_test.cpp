@@ -327,11 +327,21 @@ TEST_CASE("terse train writes a run directory; a penalty it cannot apply is an i
   const std::string samples = testing::read_file(run / kSamplesFile);
   CHECK(std::count(samples.begin(), samples.end(), '\n') == 3);
   CHECK(samples.find("\"completion\"") != std::string::npos);
-  bool events = false;
+  std::filesystem::path events;
   for (const auto& entry : std::filesystem::directory_iterator(run)) {
-    events = events || entry.path().filename().string().rfind("events.out.tfevents.", 0) == 0;
+    if (entry.path().filename().string().rfind("events.out.tfevents.", 0) == 0) {
+      events = entry.path();
+    }
   }
-  CHECK(events);
+  REQUIRE(!events.empty());
+  // TensorBoard's own format, read back by an independent reader (protobuf's Event schema).
+  const auto read = testing::run_command("/usr/bin/python3 '" + std::string(TERSE_SOURCE_DIR) +
+                                         "/tests/core/read_tfevents.py' '" + events.string() + "'");
+  INFO(read.err);
+  CHECK(read.exit_code == 0);
+  CHECK_THAT(read.out, Catch::Contains("\"reward/mean\""));
+  CHECK_THAT(read.out, Catch::Contains("\"eval/accuracy\""));
+  CHECK_THAT(read.out, Catch::Contains("\"step\": 2"));
   for (const char* file : {"model.safetensors", "optimizer.pt", "trainer_state.json"}) {
     INFO(file);
     CHECK(std::filesystem::exists(run / "checkpoints/step-00000002" / file));
