@@ -18,7 +18,7 @@ set(TORCH_FREE_ABSL absl::status absl::statusor absl::strings absl::str_format
 
 add_library(torch_free_config STATIC
   ${ROOT}/core/config_loader.cpp ${ROOT}/core/config_visitor.cpp ${ROOT}/core/config_writer.cpp
-  ${ROOT}/core/status.cpp ${ROOT}/core/utf8.cpp)
+  ${ROOT}/core/status.cpp ${ROOT}/core/utf8.cpp ${ROOT}/core/yaml_source.cpp)
 target_link_libraries(torch_free_config PUBLIC ${TORCH_FREE_ABSL} yaml-cpp)
 
 file(GLOB TORCH_FREE_TOKENIZER_SOURCES ${ROOT}/models/added_vocabulary.cpp ${ROOT}/models/bpe_*.cpp
