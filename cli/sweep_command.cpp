@@ -59,6 +59,9 @@ class SweepCommand : public Command {
  public:
   void add_options(CLI::App& app) override {
     app.add_option("sweep", file_, "The sweep file (YAML).")->required();
+    app.add_option("overrides", extra_overrides_,
+                   "key.path=value overrides for every run, after the file's base (e.g. a "
+                   "shorter trainer.steps); the axes still win.");
     app.add_option("--out", out_,
                    "The sweep directory (default: the file's `out`, else "
                    "runs/sweeps/<file stem>).");
@@ -76,6 +79,13 @@ class SweepCommand : public Command {
 
   absl::Status run() override {
     TERSE_ASSIGN_OR_RETURN(spec_, load_sweep_spec(file_));
+    for (const std::string& word : extra_overrides_) {
+      if (word.find('=') == std::string::npos) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "`", word, "` is not a key.path=value override (terse sweep takes one sweep file)"));
+      }
+      spec_.base_overrides.push_back(word);
+    }
     if (!out_.empty()) spec_.out = out_;
     if (parallel_ > 0) spec_.parallel = parallel_;
     ExperimentConfig defaults;
@@ -226,6 +236,7 @@ class SweepCommand : public Command {
   };
 
   std::string file_;
+  std::vector<std::string> extra_overrides_;
   std::string out_;
   int64_t parallel_ = 0;
   bool dry_run_ = false;

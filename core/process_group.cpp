@@ -281,6 +281,10 @@ absl::Status ProcessGroup::all_reduce_bucket(const std::vector<at::Tensor>& buck
   std::vector<at::Tensor> flat_views;
   for (const at::Tensor& tensor : bucket) flat_views.push_back(tensor.reshape({-1}));
   std::vector<at::Tensor> flat = {at::cat(flat_views)};  // [sum of numel]
+  // NCCL reduces GPU tensors only: CPU figures (counts, metrics) travel through the rank's GPU.
+  if (options_.cuda && !flat[0].is_cuda()) {
+    flat[0] = flat[0].to(at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(env_.local_rank)));
+  }
   TERSE_RETURN_IF_ERROR(
       guarded(backend_.get(), env_, "all-reduce", [&] { backend_->all_reduce(flat); }));
   int64_t offset = 0;

@@ -37,12 +37,12 @@ ExperimentConfig phase_config(const ExperimentConfig& config, const fs::path& ou
 }
 
 ExperimentConfig sft_phase(const ExperimentConfig& config, const fs::path& out,
-                           const std::string& name, SftTarget target, int64_t steps) {
+                           const std::string& name, SftTarget target, int64_t steps, double lr) {
   ExperimentConfig phase = phase_config(config, out, name);
   const DemoConfig& demo = config.demo;
   TrainerConfig& t = phase.trainer;
   t.steps = steps;
-  t.lr = demo.sft_lr;
+  t.lr = lr;
   t.schedule = LrSchedule::kCosine;
   t.warmup_steps = std::min(demo.sft_warmup_steps, steps);
   t.min_lr_ratio = 0.1;
@@ -197,9 +197,10 @@ absl::StatusOr<DemoSummary> run_demo(const ExperimentConfig& config, const fs::p
     }
   }
   const DemoConfig& demo = config.demo;
-  const ExperimentConfig sft = sft_phase(config, out, "sft", SftTarget::kLong, demo.sft_steps);
-  const ExperimentConfig direct =
-      sft_phase(config, out, "no_reasoning", SftTarget::kDirect, demo.no_reasoning_steps);
+  const ExperimentConfig sft =
+      sft_phase(config, out, "sft", SftTarget::kLong, demo.sft_steps, demo.sft_lr);
+  const ExperimentConfig direct = sft_phase(config, out, "no_reasoning", SftTarget::kDirect,
+                                            demo.no_reasoning_steps, demo.no_reasoning_lr);
   ExperimentConfig rl = phase_config(config, out, "rl");
   rl.model.path = (out / "sft").string();
 

@@ -15,6 +15,10 @@ void DemoConfig::visit(ConfigVisitor& v) {
   v.field("no_reasoning_steps", no_reasoning_steps,
           "Steps of the same-size baseline trained to answer without reasoning.",
           Range::at_least(1));
+  v.field("no_reasoning_lr", no_reasoning_lr,
+          "Peak learning rate of the no-reasoning baseline (its sequences are short: it takes "
+          "a higher rate than SFT on long traces).",
+          Range::above(0));
   v.field("eval_problems", eval_problems,
           "Held-out test problems of the before/after table, decoded greedily.",
           Range::at_least(1));

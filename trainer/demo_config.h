@@ -13,7 +13,8 @@ struct DemoConfig {
   double sft_lr = 3e-3;              // SFT peak learning rate (cosine decay to a tenth)
   int64_t sft_warmup_steps = 20;     // SFT linear warm-up steps
   int64_t sft_eval_every = 50;       // SFT evaluation period (loss and greedy accuracy)
-  int64_t no_reasoning_steps = 150;  // steps of the baseline that answers without reasoning
+  int64_t no_reasoning_steps = 600;  // steps of the baseline that answers without reasoning
+  double no_reasoning_lr = 6e-3;     // its peak learning rate
   int64_t eval_problems = 200;       // held-out problems of the before/after table (greedy)
   int64_t curve_problems = 32;       // held-out problems decoded at each SFT evaluation
 

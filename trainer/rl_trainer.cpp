@@ -39,6 +39,7 @@ struct RlTrainer::SampleStats {
 namespace {
 
 using SampleStats = RlTrainer::SampleStats;
+using MetricsLogLines = std::vector<std::pair<int64_t, Metrics>>;
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -646,6 +647,21 @@ absl::Status RlTrainer::write_samples(const EvalResult& result) {
   return absl::OkStatus();
 }
 
+void RlTrainer::detect_spikes(Metrics& metrics, std::ostream& console) {
+  for (auto [key, detector] : {std::pair<const char*, SpikeDetector*>{"loss", &loss_spikes_},
+                               {"grad_norm", &grad_norm_spikes_}}) {
+    const std::optional<double> z = detector->add(metrics[key]);
+    if (!z) continue;
+    metrics[absl::StrCat("train/", key, "_z")] = *z;
+    if (detector->is_spike(*z)) {
+      console << absl::StrFormat(
+          "warning: step %d: %s %.4g is a spike (z = %.1f against the "
+          "last steps)\n",
+          state_.step, key, metrics[key], *z);
+    }
+  }
+}
+
 absl::Status RlTrainer::write_checkpoint_files(const fs::path& dir) {
   ExportOptions options;
   options.source_dir = initial_model_;
@@ -657,13 +673,17 @@ absl::Status RlTrainer::write_checkpoint_files(const fs::path& dir) {
 }
 
 absl::Status RlTrainer::check_replicas_agree() {
-  if (group_.world_size() == 1) return absl::OkStatus();
   double sum = 0, sum_abs = 0;
   for (const at::Tensor& p : trained_parameters()) {
     const at::Tensor v = p.detach().to(at::kDouble);
     sum += v.sum().item<double>();
     sum_abs += v.abs().sum().item<double>();
   }
+  if (!std::isfinite(sum_abs)) {
+    return absl::InternalError(absl::StrCat("the weights hold NaN or infinite values at step ",
+                                            state_.step, ": no checkpoint was written"));
+  }
+  if (group_.world_size() == 1) return absl::OkStatus();
   // Every rank's figures, and their sum: equal replicas give world_size times each rank's.
   at::Tensor figures = at::tensor({sum, sum_abs}, at::kDouble);
   at::Tensor total = figures.clone();
@@ -728,6 +748,7 @@ absl::Status RlTrainer::run(std::ostream& console) {
       }
     }
     if (main) {
+      detect_spikes(metrics, console);
       TERSE_RETURN_IF_ERROR(log->write(step, metrics));
       TERSE_RETURN_IF_ERROR(events->write(step, metrics));
       console << absl::StrFormat(

@@ -34,6 +34,7 @@
 #include "trainer/evaluator.h"
 #include "trainer/experiment_config.h"
 #include "trainer/rl_batch.h"
+#include "trainer/spike_detector.h"
 #include "trainer/training_setup.h"
 
 namespace terse {
@@ -93,9 +94,11 @@ class RlTrainer {
   absl::StatusOr<Metrics> update(const std::vector<RlSample>& samples);
   absl::StatusOr<Metrics> minibatch_step(const std::vector<const RlSample*>& samples);
   absl::Status write_checkpoint_files(const std::filesystem::path& dir);
-  // Compares checksums of every rank's weights; an error when any rank's differ.
+  // An error when the weights are not finite or (comparing checksums) any rank's differ.
   absl::Status check_replicas_agree();
   absl::Status write_samples(const EvalResult& result);
+  // Adds train/loss_z and train/grad_norm_z; a line on `console` when either is a spike.
+  void detect_spikes(Metrics& metrics, std::ostream& console);
   std::vector<at::Tensor> trained_parameters();
 
   ExperimentConfig config_;
@@ -113,6 +116,8 @@ class RlTrainer {
   std::vector<Problem> train_;
   std::vector<Problem> test_;
   TrainerState state_;
+  SpikeDetector loss_spikes_;
+  SpikeDetector grad_norm_spikes_;
   int64_t nonfinite_in_a_row_ = 0;
   int64_t skipped_updates_ = 0;
 };

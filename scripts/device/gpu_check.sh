@@ -49,6 +49,10 @@ for exe in build-gpu/tests/*/terse_*_tests; do
   fi
 done
 
+step "a few GRPO steps of the demo's model and task on the GPU (a fresh model, SFT skipped)"
+build-gpu/terse train configs/demo.yaml runtime.device=cuda run.dir="$out" run.name=grpo_gpu \
+  trainer.steps=3 trainer.eval_every=3 trainer.save_every=0 | tee "$out/grpo.txt"
+
 step "benchmarks: Qwen2.5-0.5B shape, random weights, bf16, cuda"
 build-gpu/terse bench rollout --model-config bench/qwen2.5_0.5b_config.json --device cuda \
   --dtype bf16 --batch 64 --prompt-len 128 --new-tokens 256 --json | tee "$out/rollout.json"

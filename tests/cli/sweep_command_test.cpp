@@ -154,3 +154,30 @@ TEST_CASE("a failed run is recorded, the others finish, and the sweep exits 1", 
 
 }  // namespace
 }  // namespace terse
+
+namespace terse {
+namespace {
+
+TEST_CASE("the length-penalty sweep example runs end to end when shortened", "[cli][sweep]") {
+  TempDir dir;
+  const fs::path example = fs::path(TERSE_SOURCE_DIR) / "configs/sweeps/length_penalties.yaml";
+  // From a fresh tiny model instead of the SFT run, two steps each.
+  const std::string shorten =
+      "--out '" + (dir / "sweep").string() +
+      "' --parallel 2 model.path= model.hidden_size=32 model.num_layers=1 model.num_heads=2 "
+      "model.num_kv_heads=2 model.intermediate_size=64 model.max_seq_len=128 data.train_size=32 "
+      "data.test_size=8 rollout.group_size=4 rollout.max_new_tokens=16 trainer.batch_prompts=2 "
+      "trainer.steps=2 trainer.warmup_steps=0 trainer.eval_every=2 trainer.eval_problems=4 "
+      "trainer.save_every=0";
+  const auto result = sweep(example, shorten);
+  INFO(result.out << result.err);
+  REQUIRE(result.exit_code == 0);
+  const std::vector<std::string> rows = lines_of(read_file(dir / "sweep/summary.csv"));
+  CHECK(rows.size() == 1 + 11);  // the header and one row per run
+  CHECK(absl::StrContains(read_file(dir / "sweep/summary.md"), "lc_r1"));
+  CHECK(absl::StrContains(read_file(dir / "sweep/pareto.svg"), "<svg"));
+  CHECK(fs::exists(dir / "sweep/kimi_0.5/metrics.jsonl"));
+}
+
+}  // namespace
+}  // namespace terse

@@ -50,6 +50,21 @@ TEST_CASE("terse demo writes its runs, summary.json and report.html, and continu
   CHECK(report.find("href=\"http") == std::string::npos);
   CHECK_THAT(first.out, Catch::Contains("compression"));
 
+  // The demo's result exports to a Hugging Face directory and evaluates from the run directory.
+  const auto exported = testing::run_command(
+      testing::terse_command("export " + (dir / "demo/rl").string() + " --out " +
+                             (dir / "hf").string() + " --dtype bf16"));
+  INFO(exported.err);
+  CHECK(exported.exit_code == 0);
+  CHECK(std::filesystem::exists(dir / "hf/model.safetensors"));
+  CHECK(std::filesystem::exists(dir / "hf/tokenizer.json"));
+  const auto evaluated = testing::run_command(
+      testing::terse_command("eval --model " + (dir / "hf").string() +
+                             " --task arithmetic -n 4 --max-new-tokens 32 data.test_size=8"));
+  INFO(evaluated.out << evaluated.err);
+  CHECK(evaluated.exit_code == 0);
+  CHECK_THAT(evaluated.out + evaluated.err, Catch::Contains("accuracy"));
+
   // A second run finds every phase finished: it only evaluates again.
   const auto again = testing::run_command(testing::terse_command(args));
   INFO(again.out << again.err);

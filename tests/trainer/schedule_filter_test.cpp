@@ -1,7 +1,11 @@
-// Learning-rate schedules and the sample filters (DAPO dynamic sampling, GFPO) by hand.
+// Learning-rate schedules, the sample filters (DAPO dynamic sampling, GFPO) and spike detection
+// by hand.
+#include <cmath>
+
 #include "tests/catch.h"
 #include "trainer/group_filter.h"
 #include "trainer/lr_schedule.h"
+#include "trainer/spike_detector.h"
 
 namespace terse {
 namespace {
@@ -58,6 +62,35 @@ TEST_CASE("GFPO keeps the k shortest, or the best reward per token", "[group_fil
         std::vector<bool>{false, true, true, false, true, true});
   CHECK(gfpo_keep(samples, 2, GfpoMetric::kRewardPerToken) ==
         std::vector<bool>{false, false, true, true, true, true});
+}
+
+}  // namespace
+}  // namespace terse
+
+namespace terse {
+namespace {
+
+TEST_CASE("spike detection: z-scores against the previous window, by hand", "[spikes]") {
+  SpikeDetector detector(4, 3.0);
+  CHECK_FALSE(detector.add(1.0).has_value());  // nothing to compare with
+  CHECK_FALSE(detector.add(3.0).has_value());  // fewer than window / 2 before it
+  // Before it: {1, 3}, mean 2, population std 1: z = (4 - 2) / 1 = 2.
+  const auto z = detector.add(4.0);
+  REQUIRE(z.has_value());
+  CHECK(*z == Approx(2.0));
+  CHECK_FALSE(detector.is_spike(*z));
+  // Before it: {1, 3, 4}, mean 8/3, variance (25/9 + 1/9 + 16/9) / 3 = 42/27: z = (30 - 8/3) /
+  // sqrt(42/27) = 21.92.
+  const auto spike = detector.add(30.0);
+  REQUIRE(spike.has_value());
+  CHECK(*spike == Approx((30.0 - 8.0 / 3.0) / std::sqrt(42.0 / 27.0)));
+  CHECK(detector.is_spike(*spike));
+  CHECK_FALSE(detector.add(std::nan("")).has_value());  // not scored, not remembered
+  // The window keeps the last 4: {1, 3, 4, 30} -> {3, 4, 30, 5} after this one.
+  detector.add(5.0);
+  const auto later = detector.add(10.5);  // mean 10.5 of {3, 4, 30, 5}: z = 0
+  REQUIRE(later.has_value());
+  CHECK(*later == Approx(0.0).margin(1e-12));
 }
 
 }  // namespace
