@@ -724,6 +724,16 @@ absl::Status RlTrainer::run(std::ostream& console) {
     TERSE_ASSIGN_OR_RETURN(MetricsLog opened,
                            MetricsLog::open(run_dir_ / kMetricsFile, resume_step));
     log.emplace(std::move(opened));
+    if (resume_step) {
+      // The spike windows continue from the steps logged up to the checkpoint (opening the log
+      // has cut it there, a line half-written by a kill included).
+      TERSE_ASSIGN_OR_RETURN(const MetricsLogLines logged,
+                             read_metrics_log(run_dir_ / kMetricsFile));
+      for (const auto& [step, m] : logged) {
+        if (m.count("loss") > 0) loss_spikes_.add(m.at("loss"));
+        if (m.count("grad_norm") > 0) grad_norm_spikes_.add(m.at("grad_norm"));
+      }
+    }
     TERSE_ASSIGN_OR_RETURN(TensorBoardWriter writer, TensorBoardWriter::open(run_dir_));
     events.emplace(std::move(writer));
     TERSE_RETURN_IF_ERROR(truncate_samples(run_dir_ / kSamplesFile, resume_step));

@@ -164,7 +164,7 @@ TEST_CASE("the length-penalty sweep example runs end to end when shortened", "[c
   // From a fresh tiny model instead of the SFT run, two steps each.
   const std::string shorten =
       "--out '" + (dir / "sweep").string() +
-      "' --parallel 2 model.path= model.hidden_size=32 model.num_layers=1 model.num_heads=2 "
+      "' --parallel 2 \"model.path=''\" model.hidden_size=32 model.num_layers=1 model.num_heads=2 "
       "model.num_kv_heads=2 model.intermediate_size=64 model.max_seq_len=128 data.train_size=32 "
       "data.test_size=8 rollout.group_size=4 rollout.max_new_tokens=16 trainer.batch_prompts=2 "
       "trainer.steps=2 trainer.warmup_steps=0 trainer.eval_every=2 trainer.eval_problems=4 "
