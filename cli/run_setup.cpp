@@ -1,12 +1,9 @@
 #include "cli/run_setup.h"
 
 #include <chrono>
-#include <iostream>
 
-#include "core/config_writer.h"
 #include "core/device.h"
 #include "core/machine_info.h"
-#include "core/run_dir.h"
 #include "core/status.h"
 
 namespace terse {
@@ -28,19 +25,6 @@ absl::StatusOr<std::unique_ptr<ProcessGroup>> join_process_group(const Experimen
   options.rendezvous_timeout = milliseconds(config.runtime.rendezvous_timeout_s);
   options.collective_timeout = milliseconds(config.runtime.collective_timeout_s);
   return ProcessGroup::connect(env, options);
-}
-
-absl::StatusOr<std::filesystem::path> prepare_run(const ExperimentConfig& config,
-                                                  ProcessGroup& group) {
-  std::filesystem::path run_dir = std::filesystem::path(config.run.dir) / config.run.name;
-  if (group.is_main()) {
-    ExperimentConfig copy = config;
-    const std::string resolved = config_to_yaml([&](ConfigVisitor& v) { copy.visit(v); }, false);
-    TERSE_ASSIGN_OR_RETURN(run_dir, prepare_run_directory(config.run, resolved));
-    std::cout << "run directory: " << run_dir.string() << std::endl;
-  }
-  TERSE_RETURN_IF_ERROR(group.barrier());
-  return run_dir;
 }
 
 }  // namespace terse

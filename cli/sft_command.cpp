@@ -9,6 +9,7 @@
 #include "cli/run_setup.h"
 #include "core/status.h"
 #include "trainer/sft_trainer.h"
+#include "trainer/training_setup.h"
 
 namespace terse {
 namespace {
@@ -21,6 +22,7 @@ class SftCommand : public Command {
     TERSE_ASSIGN_OR_RETURN(const ExperimentConfig config, load_experiment_config(words_));
     TERSE_ASSIGN_OR_RETURN(std::unique_ptr<ProcessGroup> group, join_process_group(config));
     TERSE_ASSIGN_OR_RETURN(const std::filesystem::path run_dir, prepare_run(config, *group));
+    if (group->is_main()) std::cout << "run directory: " << run_dir.string() << std::endl;
     TERSE_ASSIGN_OR_RETURN(std::unique_ptr<SftTrainer> trainer,
                            SftTrainer::create(config, run_dir, group.get()));
     return trainer->run(std::cout);

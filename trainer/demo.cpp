@@ -18,6 +18,7 @@
 #include "trainer/evaluator.h"
 #include "trainer/rl_trainer.h"
 #include "trainer/sft_trainer.h"
+#include "trainer/training_setup.h"
 
 namespace terse {
 namespace {
@@ -63,18 +64,9 @@ bool finished(const ExperimentConfig& phase) {
   return state.ok() && state->step >= phase.trainer.steps;
 }
 
-absl::Status prepare(const ExperimentConfig& phase, ProcessGroup& group) {
-  if (group.is_main()) {
-    ExperimentConfig copy = phase;
-    const std::string yaml = config_to_yaml([&](ConfigVisitor& v) { copy.visit(v); }, false);
-    TERSE_RETURN_IF_ERROR(prepare_run_directory(phase.run, yaml).status());
-  }
-  return group.barrier();
-}
-
 absl::Status train_sft(const ExperimentConfig& phase, ProcessGroup& group, std::ostream& console) {
   if (finished(phase)) return absl::OkStatus();
-  TERSE_RETURN_IF_ERROR(prepare(phase, group));
+  TERSE_RETURN_IF_ERROR(prepare_run(phase, group).status());
   TERSE_ASSIGN_OR_RETURN(
       std::unique_ptr<SftTrainer> trainer,
       SftTrainer::create(phase, fs::path(phase.run.dir) / phase.run.name, &group));
@@ -83,7 +75,7 @@ absl::Status train_sft(const ExperimentConfig& phase, ProcessGroup& group, std::
 
 absl::Status train_rl(const ExperimentConfig& phase, ProcessGroup& group, std::ostream& console) {
   if (finished(phase)) return absl::OkStatus();
-  TERSE_RETURN_IF_ERROR(prepare(phase, group));
+  TERSE_RETURN_IF_ERROR(prepare_run(phase, group).status());
   TERSE_ASSIGN_OR_RETURN(std::unique_ptr<RlTrainer> trainer,
                          RlTrainer::create(phase, fs::path(phase.run.dir) / phase.run.name, group));
   return trainer->run(console);

@@ -5,6 +5,8 @@
 #include <torch/serialize.h>
 
 #include "absl/strings/str_cat.h"
+#include "core/config_writer.h"
+#include "core/run_dir.h"
 #include "core/status.h"
 #include "data/task_tokenizer.h"
 #include "models/tokenizer_loader.h"
@@ -101,6 +103,17 @@ absl::Status load_optimizer(torch::optim::AdamW& optimizer, const fs::path& path
         absl::StrCat("cannot read the optimizer state `", path.string(), "`: ", e.what()));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<fs::path> prepare_run(const ExperimentConfig& config, ProcessGroup& group) {
+  fs::path run_dir = fs::path(config.run.dir) / config.run.name;
+  if (group.is_main()) {
+    ExperimentConfig copy = config;
+    const std::string resolved = config_to_yaml([&](ConfigVisitor& v) { copy.visit(v); }, false);
+    TERSE_ASSIGN_OR_RETURN(run_dir, prepare_run_directory(config.run, resolved));
+  }
+  TERSE_RETURN_IF_ERROR(group.barrier());
+  return run_dir;
 }
 
 }  // namespace terse

@@ -11,8 +11,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "core/process_group.h"
 #include "models/model_config.h"
 #include "models/tokenizer.h"
+#include "trainer/experiment_config.h"
 #include "trainer/trainer_config.h"
 
 namespace terse {
@@ -54,5 +56,10 @@ absl::Status write_trainer_state(const std::filesystem::path& path, const Traine
 absl::Status save_optimizer(torch::optim::AdamW& optimizer, const std::filesystem::path& path);
 absl::Status load_optimizer(torch::optim::AdamW& optimizer, const std::filesystem::path& path,
                             at::Device device);
+
+// Rank 0 creates run.dir/run.name with the resolved config.yaml (core/run_dir.h); every rank
+// returns the path once it exists.
+absl::StatusOr<std::filesystem::path> prepare_run(const ExperimentConfig& config,
+                                                  ProcessGroup& group);
 
 }  // namespace terse
