@@ -3,9 +3,14 @@
 // and a run stopped and resumed that repeats the uninterrupted one.
 #include "trainer/rl_trainer.h"
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cmath>
 #include <random>
 #include <sstream>
+#include <thread>
 #include <torch/torch.h>
 
 #include "core/config_writer.h"
@@ -18,6 +23,7 @@
 namespace terse {
 namespace {
 
+namespace fs = std::filesystem;
 using testing::TempDir;
 using MetricsLines = std::vector<std::pair<int64_t, Metrics>>;
 
@@ -381,44 +387,65 @@ TEST_CASE("terse train killed with SIGKILL again and again resumes to the uninte
       " run.dir=" + dir.path().string() +
       " model.hidden_size=32 model.num_layers=1 model.num_heads=2 model.num_kv_heads=2 "
       "model.intermediate_size=64 model.max_seq_len=128 data.train_size=32 data.test_size=8 "
-      "rollout.group_size=4 rollout.max_new_tokens=16 trainer.batch_prompts=2 trainer.steps=16 "
+      "rollout.group_size=4 rollout.max_new_tokens=16 trainer.batch_prompts=2 trainer.steps=40 "
       "trainer.eval_every=4 trainer.eval_problems=4 trainer.save_every=1 trainer.lr=0.01 "
       "reward.length_penalty.kind=linear reward.length_penalty.alpha=1";
   const auto straight =
       testing::run_command(testing::terse_command("train run.name=straight" + common));
   REQUIRE(straight.exit_code == 0);
 
-  // Kill after a random delay (start-up alone takes about 0.4 s) ten times, resuming each time,
-  // then let the run finish. A kill can land anywhere: in sampling, in an update, in a checkpoint's
-  // writes.
+  // Ten times: start (or resume) the run, wait until it has logged 1-3 more steps, then a random
+  // 0-20 ms more, and SIGKILL it; then let it finish. Waiting for progress rather than for a
+  // time makes every attempt end in a kill however fast the machine, at a moment that can be in
+  // sampling, an update, an evaluation or a checkpoint's writes.
   std::mt19937 rng(7);
-  std::uniform_int_distribution<int> delay_ms(300, 800);
+  const fs::path metrics_file = dir / "killed" / kMetricsFile;
+  const auto logged_steps = [&] {
+    const std::string text = testing::read_file(metrics_file);
+    return static_cast<int64_t>(std::count(text.begin(), text.end(), '\n'));
+  };
   int kills = 0;
-  bool done = false;
-  for (int attempt = 0; attempt < 12 && !done; ++attempt) {
+  for (int attempt = 0; attempt < 10; ++attempt) {
     const std::string resume = attempt == 0 ? "" : " run.resume=true";
-    const std::string timeout =
-        attempt < 10 ? "timeout --signal=KILL " + std::to_string(delay_ms(rng) / 1000.0) + " " : "";
-    const auto result = testing::run_command(
-        timeout + testing::terse_command("train run.name=killed" + common + resume));
-    if (result.exit_code == 0) {
-      done = true;
-    } else {
-      INFO(result.err);
-      REQUIRE(result.exit_code == 128 + 9);  // killed, never a failure of its own
-      ++kills;
+    const int64_t before = fs::exists(metrics_file) ? logged_steps() : 0;
+    const int64_t target = before + 1 + static_cast<int64_t>(rng() % 3);
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      const std::string command =
+          testing::terse_command("train run.name=killed" + common + resume) + " > /dev/null 2>&1";
+      execl("/bin/sh", "sh", "-c", ("exec " + command).c_str(), static_cast<char*>(nullptr));
+      _exit(127);
     }
+    int status = 0;
+    bool exited = false;
+    while (!(fs::exists(metrics_file) && logged_steps() >= target)) {
+      if (waitpid(pid, &status, WNOHANG) == pid) {
+        exited = true;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    REQUIRE_FALSE(exited);  // the run never ends on its own before its kill
+    std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 21));
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) ++kills;
   }
+  const auto final_run = testing::run_command(
+      testing::terse_command("train run.name=killed" + common + " run.resume=true"));
+  INFO(final_run.err);
+  const bool done = final_run.exit_code == 0;
   REQUIRE(done);
   INFO("kills survived: " << kills);
-  CHECK(kills >= 3);
+  CHECK(kills == 10);
   const auto expected = read_metrics_log(dir / "straight" / kMetricsFile);
   const auto resumed = read_metrics_log(dir / "killed" / kMetricsFile);
   REQUIRE(expected.ok());
   REQUIRE(resumed.ok());
   CHECK(without_timing(*resumed) == without_timing(*expected));
-  CHECK(testing::read_file(dir / "straight/checkpoints/step-00000016/model.safetensors") ==
-        testing::read_file(dir / "killed/checkpoints/step-00000016/model.safetensors"));
+  CHECK(testing::read_file(dir / "straight/checkpoints/step-00000040/model.safetensors") ==
+        testing::read_file(dir / "killed/checkpoints/step-00000040/model.safetensors"));
   CHECK(testing::read_file(dir / "straight" / kSamplesFile) ==
         testing::read_file(dir / "killed" / kSamplesFile));
 }
