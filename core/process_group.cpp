@@ -4,11 +4,14 @@
 #include <unistd.h>
 
 #include <ATen/ATen.h>
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <numeric>
 #include <string>
 #include <thread>
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
@@ -36,7 +39,16 @@ class ProcessGroup::Backend {
   virtual void barrier() = 0;
   virtual void send(std::vector<at::Tensor>& tensors, int64_t to, int64_t tag) = 0;
   virtual void recv(std::vector<at::Tensor>& tensors, int64_t from, int64_t tag) = 0;
-  // Ranks on this host whose process no longer exists; "" when all live or unknown.
+  // Starts a send; the returned function waits for it to finish (and throws as send does).
+  virtual std::function<void()> send_async(std::vector<at::Tensor>& tensors, int64_t to,
+                                           int64_t tag) = 0;
+  // The backend of a group of `ranks` (positions in this group) that this process is member
+  // `env.rank` of.
+  virtual std::unique_ptr<Backend> subgroup(const DistEnv& env, const ProcessGroupOptions& options,
+                                            const std::vector<int64_t>& ranks,
+                                            const std::string& name) = 0;
+  // Ranks (of the launch) on this host whose process no longer exists; "" when all live or
+  // unknown.
   virtual std::string dead_local_ranks() = 0;
 };
 
@@ -59,12 +71,20 @@ std::string host_name() {
   return name;
 }
 
+// The c10d group of `env` over `group_store`. `root_store` is the launch's store, where every
+// rank has recorded its host and pid; `ranks` are the launch ranks of the group's members.
+std::unique_ptr<ProcessGroup::Backend> make_backend(const DistEnv& env,
+                                                    const ProcessGroupOptions& options,
+                                                    c10::intrusive_ptr<c10d::Store> group_store,
+                                                    c10::intrusive_ptr<c10d::Store> root_store,
+                                                    std::vector<int64_t> ranks);
+
 template <class Group>
 class C10dBackend : public ProcessGroup::Backend {
  public:
-  C10dBackend(c10::intrusive_ptr<c10d::Store> store, c10::intrusive_ptr<Group> group,
-              int64_t world_size)
-      : store_(std::move(store)), group_(std::move(group)), world_size_(world_size) {}
+  C10dBackend(c10::intrusive_ptr<c10d::Store> root_store, c10::intrusive_ptr<Group> group,
+              std::vector<int64_t> ranks)
+      : store_(std::move(root_store)), group_(std::move(group)), ranks_(std::move(ranks)) {}
 
   void all_reduce(std::vector<at::Tensor>& tensors) override { group_->allreduce(tensors)->wait(); }
   void broadcast(std::vector<at::Tensor>& tensors, int64_t root) override {
@@ -78,6 +98,20 @@ class C10dBackend : public ProcessGroup::Backend {
   }
   void recv(std::vector<at::Tensor>& tensors, int64_t from, int64_t tag) override {
     group_->recv(tensors, static_cast<int>(from), static_cast<int>(tag))->wait();
+  }
+  std::function<void()> send_async(std::vector<at::Tensor>& tensors, int64_t to,
+                                   int64_t tag) override {
+    auto work = group_->send(tensors, static_cast<int>(to), static_cast<int>(tag));
+    return [work] { work->wait(); };
+  }
+  std::unique_ptr<Backend> subgroup(const DistEnv& env, const ProcessGroupOptions& options,
+                                    const std::vector<int64_t>& ranks,
+                                    const std::string& name) override {
+    std::vector<int64_t> launch_ranks;
+    for (const int64_t r : ranks) launch_ranks.push_back(ranks_[static_cast<size_t>(r)]);
+    auto prefixed =
+        c10::make_intrusive<c10d::PrefixStore>(absl::StrCat("terse/group/", name, "/"), store_);
+    return make_backend(env, options, prefixed, store_, std::move(launch_ranks));
   }
 
   std::string dead_local_ranks() override {
@@ -94,7 +128,7 @@ class C10dBackend : public ProcessGroup::Backend {
   std::string find_dead_local_ranks() {
     std::vector<int64_t> dead;
     try {
-      for (int64_t r = 0; r < world_size_; ++r) {
+      for (const int64_t r : ranks_) {
         const std::vector<uint8_t> host = store_->get(absl::StrCat("terse/host/", r));
         const std::vector<uint8_t> pid = store_->get(absl::StrCat("terse/pid/", r));
         int64_t pid_value = 0;
@@ -112,7 +146,7 @@ class C10dBackend : public ProcessGroup::Backend {
 
   c10::intrusive_ptr<c10d::Store> store_;
   c10::intrusive_ptr<Group> group_;
-  int64_t world_size_;
+  std::vector<int64_t> ranks_;  // launch rank of each member
 };
 
 absl::Status read_int(const char* name, int64_t lo, int64_t* out) {
@@ -170,21 +204,28 @@ absl::Status check_world_size(c10d::Store& store, const DistEnv& env) {
 
 std::unique_ptr<ProcessGroup::Backend> make_backend(const DistEnv& env,
                                                     const ProcessGroupOptions& options,
-                                                    c10::intrusive_ptr<c10d::Store> store) {
+                                                    c10::intrusive_ptr<c10d::Store> group_store,
+                                                    c10::intrusive_ptr<c10d::Store> root_store,
+                                                    std::vector<int64_t> ranks) {
 #ifdef TERSE_HAS_NCCL
   if (options.cuda) {
     auto nccl_options = c10d::ProcessGroupNCCL::Options::create();
     nccl_options->timeout = options.collective_timeout;
-    auto group =
-        c10::make_intrusive<c10d::ProcessGroupNCCL>(store, env.rank, env.world_size, nccl_options);
-    return std::make_unique<C10dBackend<c10d::ProcessGroupNCCL>>(store, group, env.world_size);
+    auto group = c10::make_intrusive<c10d::ProcessGroupNCCL>(group_store, env.rank, env.world_size,
+                                                             nccl_options);
+    return std::make_unique<C10dBackend<c10d::ProcessGroupNCCL>>(root_store, group,
+                                                                 std::move(ranks));
   }
 #endif
   auto gloo_options = c10d::ProcessGroupGloo::Options::create(options.collective_timeout);
   gloo_options->devices.push_back(gloo_device(env));
-  auto group =
-      c10::make_intrusive<c10d::ProcessGroupGloo>(store, env.rank, env.world_size, gloo_options);
-  return std::make_unique<C10dBackend<c10d::ProcessGroupGloo>>(store, group, env.world_size);
+  auto group = c10::make_intrusive<c10d::ProcessGroupGloo>(group_store, env.rank, env.world_size,
+                                                           gloo_options);
+  return std::make_unique<C10dBackend<c10d::ProcessGroupGloo>>(root_store, group, std::move(ranks));
+}
+
+std::string rank_label(const DistEnv& env) {
+  return absl::StrCat("rank ", env.rank, "/", env.world_size);
 }
 
 }  // namespace
@@ -208,8 +249,11 @@ absl::StatusOr<DistEnv> dist_env_from_environment() {
 }
 
 ProcessGroup::ProcessGroup(DistEnv env, ProcessGroupOptions options,
-                           std::unique_ptr<Backend> backend)
-    : env_(std::move(env)), options_(options), backend_(std::move(backend)) {}
+                           std::unique_ptr<Backend> backend, std::string where)
+    : env_(std::move(env)),
+      options_(options),
+      backend_(std::move(backend)),
+      where_(std::move(where)) {}
 
 ProcessGroup::~ProcessGroup() = default;
 
@@ -228,7 +272,9 @@ absl::StatusOr<std::unique_ptr<ProcessGroup>> ProcessGroup::connect(
     try {
       auto store = open_store(env, options);
       TERSE_RETURN_IF_ERROR(check_world_size(*store, env));
-      backend = make_backend(env, options, store);
+      std::vector<int64_t> ranks(static_cast<size_t>(env.world_size));
+      std::iota(ranks.begin(), ranks.end(), 0);
+      backend = make_backend(env, options, store, store, std::move(ranks));
     } catch (const std::exception& e) {
       return absl::UnavailableError(absl::StrCat(
           where, ": rendezvous failed: ", first_line(e.what()),
@@ -236,82 +282,155 @@ absl::StatusOr<std::unique_ptr<ProcessGroup>> ProcessGroup::connect(
           "free?)"));
     }
   }
-  return std::unique_ptr<ProcessGroup>(new ProcessGroup(env, options, std::move(backend)));
+  return std::unique_ptr<ProcessGroup>(
+      new ProcessGroup(env, options, std::move(backend), rank_label(env)));
 }
 
-namespace {
+absl::StatusOr<std::unique_ptr<ProcessGroup>> ProcessGroup::subgroup(
+    const std::vector<int64_t>& ranks, absl::string_view name) {
+  const auto me = std::find(ranks.begin(), ranks.end(), env_.rank);
+  if (me == ranks.end() || !std::is_sorted(ranks.begin(), ranks.end()) ||
+      ranks.back() >= env_.world_size) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        where_, ": the ranks of group `", name, "` must ascend, lie below ", env_.world_size,
+        " and include this rank: [", absl::StrJoin(ranks, ", "), "]"));
+  }
+  DistEnv env = env_;
+  env.rank = me - ranks.begin();
+  env.world_size = static_cast<int64_t>(ranks.size());
+  const std::string where = absl::StrCat(where_, " (group `", name, "`)");
+  std::unique_ptr<Backend> backend;
+  if (env.world_size > 1) {
+    try {
+      backend = backend_->subgroup(env, options_, ranks, std::string(name));
+    } catch (const std::exception& e) {
+      return absl::UnavailableError(
+          absl::StrCat(where, ": forming the group failed: ", first_line(e.what())));
+    }
+  }
+  return std::unique_ptr<ProcessGroup>(new ProcessGroup(env, options_, std::move(backend), where));
+}
 
-// Runs one collective, turning a c10d exception into an error that says which ranks died.
-template <class Op>
-absl::Status guarded(ProcessGroup::Backend* backend, const DistEnv& env, const char* name, Op op) {
-  if (backend == nullptr) return absl::OkStatus();
+absl::Status ProcessGroup::guarded(const char* name, const std::function<void()>& op) {
+  if (backend_ == nullptr) return absl::OkStatus();
   try {
     op();
     return absl::OkStatus();
   } catch (const std::exception& e) {
-    const std::string dead = backend->dead_local_ranks();
+    const std::string dead = backend_->dead_local_ranks();
     return absl::UnavailableError(
-        absl::StrCat("rank ", env.rank, "/", env.world_size, ": ", name, " failed",
+        absl::StrCat(where_, ": ", name, " failed",
                      dead.empty() ? "" : absl::StrCat(" because rank ", dead, " is gone"), ": ",
                      first_line(e.what())));
   }
 }
 
-}  // namespace
+at::Tensor ProcessGroup::on_backend_device(const at::Tensor& tensor) const {
+  // NCCL moves GPU tensors only: CPU figures (counts, metrics, trajectories) go through the
+  // rank's GPU.
+  if (options_.cuda && !tensor.is_cuda()) {
+    return tensor.to(at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(env_.local_rank)));
+  }
+  return tensor;
+}
 
-absl::Status ProcessGroup::all_reduce_sum(const std::vector<at::Tensor>& tensors) {
+namespace {
+
+// Calls `op` on consecutive runs of `tensors` of one dtype and at most `bucket_bytes` (a larger
+// tensor travels alone), in order.
+absl::Status for_each_bucket(
+    const std::vector<at::Tensor>& tensors, int64_t bucket_bytes,
+    const std::function<absl::Status(const std::vector<at::Tensor>&)>& op) {
   std::vector<at::Tensor> bucket;
   int64_t bytes = 0;
   for (const at::Tensor& tensor : tensors) {
     const int64_t size = tensor.numel() * tensor.element_size();
     if (!bucket.empty() &&
-        (bytes + size > options_.bucket_bytes || tensor.scalar_type() != bucket[0].scalar_type())) {
-      TERSE_RETURN_IF_ERROR(all_reduce_bucket(bucket));
+        (bytes + size > bucket_bytes || tensor.scalar_type() != bucket[0].scalar_type())) {
+      TERSE_RETURN_IF_ERROR(op(bucket));
       bucket.clear();
       bytes = 0;
     }
     bucket.push_back(tensor);
     bytes += size;
   }
-  if (!bucket.empty()) TERSE_RETURN_IF_ERROR(all_reduce_bucket(bucket));
+  if (!bucket.empty()) TERSE_RETURN_IF_ERROR(op(bucket));
   return absl::OkStatus();
 }
 
-absl::Status ProcessGroup::all_reduce_bucket(const std::vector<at::Tensor>& bucket) {
-  std::vector<at::Tensor> flat_views;
-  for (const at::Tensor& tensor : bucket) flat_views.push_back(tensor.reshape({-1}));
-  std::vector<at::Tensor> flat = {at::cat(flat_views)};  // [sum of numel]
-  // NCCL reduces GPU tensors only: CPU figures (counts, metrics) travel through the rank's GPU.
-  if (options_.cuda && !flat[0].is_cuda()) {
-    flat[0] = flat[0].to(at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(env_.local_rank)));
-  }
-  TERSE_RETURN_IF_ERROR(
-      guarded(backend_.get(), env_, "all-reduce", [&] { backend_->all_reduce(flat); }));
+// The bucket's tensors, flattened into one [sum of numel] tensor.
+at::Tensor flatten(const std::vector<at::Tensor>& bucket) {
+  std::vector<at::Tensor> views;
+  for (const at::Tensor& tensor : bucket) views.push_back(tensor.reshape({-1}));
+  return at::cat(views);
+}
+
+// Copies `flat` back into the bucket's tensors.
+void unflatten(const at::Tensor& flat, const std::vector<at::Tensor>& bucket) {
   int64_t offset = 0;
   for (const at::Tensor& tensor : bucket) {
-    tensor.copy_(flat[0].narrow(0, offset, tensor.numel()).view_as(tensor));
+    tensor.copy_(flat.narrow(0, offset, tensor.numel()).view_as(tensor));
     offset += tensor.numel();
   }
+}
+
+}  // namespace
+
+absl::Status ProcessGroup::all_reduce_sum(const std::vector<at::Tensor>& tensors) {
+  if (backend_ == nullptr) return absl::OkStatus();
+  return for_each_bucket(tensors, options_.bucket_bytes,
+                         [this](const std::vector<at::Tensor>& b) { return all_reduce_bucket(b); });
+}
+
+absl::Status ProcessGroup::all_reduce_bucket(const std::vector<at::Tensor>& bucket) {
+  std::vector<at::Tensor> flat = {on_backend_device(flatten(bucket))};
+  TERSE_RETURN_IF_ERROR(guarded("all-reduce", [&] { backend_->all_reduce(flat); }));
+  unflatten(flat[0], bucket);
   return absl::OkStatus();
 }
 
 absl::Status ProcessGroup::broadcast(const std::vector<at::Tensor>& tensors, int64_t root) {
-  std::vector<at::Tensor> list = tensors;
-  return guarded(backend_.get(), env_, "broadcast", [&] { backend_->broadcast(list, root); });
+  if (backend_ == nullptr) return absl::OkStatus();
+  return for_each_bucket(tensors, options_.bucket_bytes, [&](const std::vector<at::Tensor>& b) {
+    return broadcast_bucket(b, root);
+  });
+}
+
+absl::Status ProcessGroup::broadcast_bucket(const std::vector<at::Tensor>& bucket, int64_t root) {
+  std::vector<at::Tensor> flat = {on_backend_device(flatten(bucket))};
+  TERSE_RETURN_IF_ERROR(guarded("broadcast", [&] { backend_->broadcast(flat, root); }));
+  if (env_.rank != root) unflatten(flat[0], bucket);
+  return absl::OkStatus();
 }
 
 absl::Status ProcessGroup::barrier() {
-  return guarded(backend_.get(), env_, "barrier", [&] { backend_->barrier(); });
+  return guarded("barrier", [&] { backend_->barrier(); });
 }
 
 absl::Status ProcessGroup::send(const at::Tensor& tensor, int64_t to_rank, int64_t tag) {
-  std::vector<at::Tensor> list = {tensor};
-  return guarded(backend_.get(), env_, "send", [&] { backend_->send(list, to_rank, tag); });
+  TERSE_ASSIGN_OR_RETURN(PendingSend pending, send_async(tensor, to_rank, tag));
+  return pending.wait();
+}
+
+absl::StatusOr<PendingSend> ProcessGroup::send_async(const at::Tensor& tensor, int64_t to_rank,
+                                                     int64_t tag) {
+  if (backend_ == nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat(where_, ": send in a group of one rank"));
+  }
+  std::vector<at::Tensor> list = {on_backend_device(tensor.contiguous())};
+  std::function<void()> wait;
+  TERSE_RETURN_IF_ERROR(guarded("send", [&] { wait = backend_->send_async(list, to_rank, tag); }));
+  return PendingSend(list, [this, wait] { return guarded("send", wait); });
 }
 
 absl::Status ProcessGroup::recv(const at::Tensor& tensor, int64_t from_rank, int64_t tag) {
-  std::vector<at::Tensor> list = {tensor};
-  return guarded(backend_.get(), env_, "recv", [&] { backend_->recv(list, from_rank, tag); });
+  if (backend_ == nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat(where_, ": recv in a group of one rank"));
+  }
+  std::vector<at::Tensor> list = {on_backend_device(tensor)};
+  TERSE_RETURN_IF_ERROR(guarded("recv", [&] { backend_->recv(list, from_rank, tag); }));
+  if (!list[0].is_same(tensor)) tensor.copy_(list[0]);
+  return absl::OkStatus();
 }
 
 }  // namespace terse

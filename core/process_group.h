@@ -8,12 +8,14 @@
 #include <ATen/core/Tensor.h>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace terse {
 
@@ -36,6 +38,19 @@ struct ProcessGroupOptions {
   std::chrono::milliseconds rendezvous_timeout{std::chrono::seconds(60)};
   std::chrono::milliseconds collective_timeout{std::chrono::seconds(300)};
   int64_t bucket_bytes = 25 << 20;  // all-reduce packs tensors into flat buckets of this size
+};
+
+// A send that is on its way: the tensors stay alive until wait() returns.
+class PendingSend {
+ public:
+  PendingSend(std::vector<at::Tensor> tensors, std::function<absl::Status()> wait)
+      : tensors_(std::move(tensors)), wait_(std::move(wait)) {}
+  // Returns when the receiver has the data (or the transfer failed).
+  absl::Status wait() { return wait_ ? wait_() : absl::OkStatus(); }
+
+ private:
+  std::vector<at::Tensor> tensors_;
+  std::function<absl::Status()> wait_;
 };
 
 class ProcessGroup {
@@ -62,16 +77,32 @@ class ProcessGroup {
   // Point-to-point transfer of one tensor; `tag` matches a send with its recv.
   absl::Status send(const at::Tensor& tensor, int64_t to_rank, int64_t tag);
   absl::Status recv(const at::Tensor& tensor, int64_t from_rank, int64_t tag);
+  // Starts sending `tensor` and returns at once; the caller waits on the result before it
+  // relies on the receiver having it.
+  absl::StatusOr<PendingSend> send_async(const at::Tensor& tensor, int64_t to_rank, int64_t tag);
+
+  // A group of the given ranks of this one (ascending, this rank among them), ranked by their
+  // position in `ranks`. Only its members call it, each with the same `ranks` and `name`; a
+  // name is used once. Its collectives involve its members alone.
+  absl::StatusOr<std::unique_ptr<ProcessGroup>> subgroup(const std::vector<int64_t>& ranks,
+                                                         absl::string_view name);
 
   class Backend;  // the c10d group behind it (Gloo or NCCL)
 
  private:
-  ProcessGroup(DistEnv env, ProcessGroupOptions options, std::unique_ptr<Backend> backend);
+  ProcessGroup(DistEnv env, ProcessGroupOptions options, std::unique_ptr<Backend> backend,
+               std::string where);
   absl::Status all_reduce_bucket(const std::vector<at::Tensor>& bucket);
+  absl::Status broadcast_bucket(const std::vector<at::Tensor>& bucket, int64_t root);
+  // Runs `op` (one c10d call), turning an exception into an error that names the dead ranks.
+  absl::Status guarded(const char* name, const std::function<void()>& op);
+  // `tensor` where this group's backend can move it: on the rank's GPU for NCCL.
+  at::Tensor on_backend_device(const at::Tensor& tensor) const;
 
   DistEnv env_;
   ProcessGroupOptions options_;
   std::unique_ptr<Backend> backend_;  // null when world_size is 1
+  std::string where_;                 // "rank R/W", and the group's name for a subgroup
 };
 
 }  // namespace terse

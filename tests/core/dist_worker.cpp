@@ -63,6 +63,45 @@ int send_recv(ProcessGroup& group) {
   return ok ? 0 : 1;
 }
 
+// Three ranks: group "pair" of ranks 0 and 2 all-reduces and broadcasts (two dtypes, so two
+// buckets) from its member 1 (launch rank 2); group "duo" of ranks 0 and 1 carries an
+// asynchronous send. A group that leaves out the caller is refused.
+int subgroups(ProcessGroup& group) {
+  const int64_t rank = group.rank();
+  bool ok = true;
+  if (auto refused = group.subgroup({(rank + 1) % 3}, "alone"); refused.ok()) {
+    std::cout << "a group without this rank was accepted" << std::endl;
+    ok = false;
+  }
+  if (rank == 0 || rank == 2) {
+    auto pair = group.subgroup({0, 2}, "pair");
+    if (!pair.ok()) return fail(pair.status());
+    const at::Tensor sum = at::full({2}, static_cast<float>(rank + 1));
+    if (auto s = (*pair)->all_reduce_sum({sum}); !s.ok()) return fail(s);
+    ok = ok && all_equal(sum, at::full({2}, 4.0f)) && (*pair)->rank() == rank / 2;
+    const at::Tensor a = at::full({3}, static_cast<float>(rank));
+    const at::Tensor b = at::full({2, 2}, static_cast<double>(rank) * 10);
+    if (auto s = (*pair)->broadcast({a, b}, 1); !s.ok()) return fail(s);
+    ok = ok && all_equal(a, at::full({3}, 2.0f)) && all_equal(b, at::full({2, 2}, 20.0));
+  }
+  if (rank == 0 || rank == 1) {
+    auto duo = group.subgroup({0, 1}, "duo");
+    if (!duo.ok()) return fail(duo.status());
+    const at::Tensor t = at::zeros({5}, at::kLong);
+    if (rank == 0) {
+      t.copy_(at::arange(5, at::kLong));
+      auto pending = (*duo)->send_async(t, 1, 3);
+      if (!pending.ok()) return fail(pending.status());
+      if (auto s = pending->wait(); !s.ok()) return fail(s);
+    } else {
+      if (auto s = (*duo)->recv(t, 0, 3); !s.ok()) return fail(s);
+      ok = ok && all_equal(t, at::arange(5, at::kLong));
+    }
+  }
+  std::cout << (ok ? "subgroups ok" : "subgroups WRONG") << std::endl;
+  return ok ? 0 : 1;
+}
+
 // Rank 1 leaves (or stalls) after the first all-reduce; the others must fail, not hang.
 int peer_lost(ProcessGroup& group, bool hang) {
   const at::Tensor t = at::ones({8});
@@ -113,6 +152,7 @@ int run(const std::string& scenario, const std::string& dir) {
   if (scenario == "all_reduce") return all_reduce(**group);
   if (scenario == "broadcast") return broadcast(**group);
   if (scenario == "send_recv") return send_recv(**group);
+  if (scenario == "subgroups") return subgroups(**group);
   if (scenario == "die") return peer_lost(**group, false);
   if (scenario == "hang") return peer_lost(**group, true);
   if (scenario == "die_during_save") return die_during_save(**group, dir);

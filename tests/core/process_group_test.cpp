@@ -67,6 +67,14 @@ TEST_CASE("broadcast and send/recv deliver rank-specific data", "[dist]") {
   CHECK_THAT(ranks[1].output, Catch::Contains("received ok"));
 }
 
+TEST_CASE("subgroups reduce, broadcast and send among their members only", "[dist]") {
+  for (const RankResult& rank : run_ranks("subgroups", {3, 3, 3})) {
+    INFO(rank.output);
+    CHECK(rank.exit_code == 0);
+    CHECK_THAT(rank.output, Catch::Contains("subgroups ok"));
+  }
+}
+
 TEST_CASE("a dead rank ends the others with an error that names it", "[dist]") {
   const auto start = std::chrono::steady_clock::now();
   const auto ranks = run_ranks("die", {2, 2});
