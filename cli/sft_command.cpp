@@ -9,7 +9,6 @@
 #include "cli/run_setup.h"
 #include "core/status.h"
 #include "trainer/sft_trainer.h"
-#include "trainer/training_setup.h"
 
 namespace terse {
 namespace {
@@ -19,12 +18,10 @@ class SftCommand : public Command {
   void add_options(CLI::App& app) override { add_config_args(app, &words_); }
 
   absl::Status run() override {
-    TERSE_ASSIGN_OR_RETURN(const ExperimentConfig config, load_experiment_config(words_));
-    TERSE_ASSIGN_OR_RETURN(std::unique_ptr<ProcessGroup> group, join_process_group(config));
-    TERSE_ASSIGN_OR_RETURN(const std::filesystem::path run_dir, prepare_run(config, *group));
-    if (group->is_main()) std::cout << "run directory: " << run_dir.string() << std::endl;
+    TERSE_ASSIGN_OR_RETURN(TrainingRun run, join_training_run(words_));
+    TERSE_RETURN_IF_ERROR(prepare_training_run(&run, std::cout));
     TERSE_ASSIGN_OR_RETURN(std::unique_ptr<SftTrainer> trainer,
-                           SftTrainer::create(config, run_dir, group.get()));
+                           SftTrainer::create(run.config, run.dir, run.group.get()));
     return trainer->run(std::cout);
   }
 

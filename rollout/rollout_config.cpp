@@ -12,6 +12,14 @@ void RolloutConfig::visit(ConfigVisitor& v) {
   v.field("top_k", top_k, "Keep only the k most likely tokens; 0 keeps all.", Range::at_least(0));
   v.field("max_new_tokens", max_new_tokens, "Completion budget per sample, in tokens.",
           Range::at_least(1));
+  v.field("workers", workers,
+          "Ranks of a launch that only sample (disaggregated mode: the last ones; the rest "
+          "train); 0 samples on every rank (colocated).",
+          Range::at_least(0));
+  v.field("max_staleness", max_staleness,
+          "Disaggregated mode: how many policy versions behind the trainers a worker may sample "
+          "(0 waits for every update; 1 samples the next batch during the update).",
+          Range::at_least(0));
 }
 
 }  // namespace terse

@@ -69,14 +69,4 @@ GaeResult gae(const torch::Tensor& rewards, const torch::Tensor& values, const t
   return {a, (a + v) * m};
 }
 
-torch::Tensor masked_whiten(const torch::Tensor& x, const torch::Tensor& mask, double eps) {
-  TORCH_CHECK(x.sizes() == mask.sizes(), "masked_whiten: x ", x.sizes(), " and mask ", mask.sizes(),
-              " must have the same shape");
-  const at::Tensor m = mask.to(x.dtype());
-  const at::Tensor count = m.sum().clamp_min(1);
-  const at::Tensor mean = (x * m).sum() / count;
-  const at::Tensor var = ((x - mean).pow(2) * m).sum() / count;
-  return (x - mean) * at::rsqrt(var + eps) * m;
-}
-
 }  // namespace terse

@@ -36,8 +36,4 @@ struct GaeResult {
 GaeResult gae(const torch::Tensor& rewards, const torch::Tensor& values, const torch::Tensor& mask,
               double gamma, double lambda);
 
-// (x - mean) / sqrt(var + eps) with mean and (population) variance over the entries where mask
-// is 1; masked-out entries become 0. PPO's advantage whitening. `x`, `mask` [N, T].
-torch::Tensor masked_whiten(const torch::Tensor& x, const torch::Tensor& mask, double eps = 1e-8);
-
 }  // namespace terse

@@ -19,4 +19,11 @@ absl::StatusOr<LossNormalizer> global_normalizer(ProcessGroup& group, const Loss
 // contribute zeros, so every rank sends the same buckets).
 absl::Status all_reduce_gradients(ProcessGroup& group, const std::vector<at::Tensor>& parameters);
 
+// (x - mean) / sqrt(var + eps) with mean and (population) variance over the entries of every
+// rank where mask is 1; masked-out entries become 0: PPO's advantage whitening over the global
+// batch. `x`, `mask` [N, T]. Every rank calls it, also with empty tensors when it holds no
+// samples.
+absl::StatusOr<at::Tensor> global_masked_whiten(ProcessGroup& group, const at::Tensor& x,
+                                                const at::Tensor& mask, double eps = 1e-8);
+
 }  // namespace terse

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "reward/format_check.h"
+#include "reward/think_span.h"
 #include "reward/verifier.h"
 #include "trainer/sft_batch.h"
 
@@ -52,6 +54,20 @@ std::vector<EvalSample> grade_batch(const Trajectory& batch, const std::vector<P
     graded.push_back(std::move(sample));
   }
   return graded;
+}
+
+RewardSample reward_input(const EvalSample& graded, int64_t group_id, const Tokenizer& tokenizer,
+                          const FormatConfig& format) {
+  RewardSample r;
+  r.group_id = group_id;
+  r.correct = graded.correct;
+  r.format_ok = has_expected_format(graded.completion, format);
+  r.completion_tokens = graded.tokens;
+  const ThinkSpan span = find_think_span(graded.completion);
+  r.think_tokens = static_cast<int64_t>(
+      tokenizer.encode(graded.completion.substr(span.begin, span.end - span.begin)).size());
+  r.finished = graded.finish == FinishReason::kStop;
+  return r;
 }
 
 EvalResult summarize(std::vector<EvalSample> samples, int64_t problem_count) {

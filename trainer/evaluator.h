@@ -11,6 +11,7 @@
 #include "data/problem.h"
 #include "models/tokenizer.h"
 #include "models/transformer.h"
+#include "reward/reward_composer.h"
 #include "reward/reward_config.h"
 #include "rollout/sampling_engine.h"
 
@@ -51,6 +52,12 @@ struct EvalResult {
 std::vector<EvalSample> grade_batch(const Trajectory& batch, const std::vector<Problem>& problems,
                                     const Tokenizer& tokenizer, int64_t samples_per_problem,
                                     const RewardConfig& reward = {});
+
+// The reward composer's view of `graded`, a sample of prompt group `group_id`: the verdict, the
+// format check, the tokens of the whole completion and of its thinking span, and whether it
+// ended with a stop token.
+RewardSample reward_input(const EvalSample& graded, int64_t group_id, const Tokenizer& tokenizer,
+                          const FormatConfig& format);
 
 // Accuracy, pass@k (a problem counts when any of its samples is correct), mean tokens and tokens
 // per correct answer over `samples` of `problem_count` problems.

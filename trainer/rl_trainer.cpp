@@ -18,15 +18,14 @@
 #include "core/tensorboard_writer.h"
 #include "data/dataset.h"
 #include "models/hf_checkpoint.h"
-#include "reward/format_check.h"
 #include "reward/reward_metrics.h"
-#include "reward/think_span.h"
 #include "trainer/advantages.h"
 #include "trainer/data_parallel.h"
 #include "trainer/grad_clip.h"
 #include "trainer/group_filter.h"
 #include "trainer/micro_batches.h"
 #include "trainer/policy_loss.h"
+#include "trainer/rl_setup.h"
 #include "trainer/sft_batch.h"
 #include "trainer/value_loss.h"
 
@@ -122,40 +121,35 @@ void accumulate(const Metrics& metrics, double weight, Metrics* sums) {
 
 }  // namespace
 
-RlTrainer::RlTrainer(const ExperimentConfig& config, fs::path run_dir, ProcessGroup& group)
-    : config_(config), run_dir_(std::move(run_dir)), group_(group) {}
+RlTrainer::RlTrainer(const ExperimentConfig& config, fs::path run_dir, ProcessGroup& group,
+                     RolloutClient* rollouts)
+    : config_(config), run_dir_(std::move(run_dir)), group_(group), rollouts_(rollouts) {}
 
 absl::StatusOr<std::unique_ptr<RlTrainer>> RlTrainer::create(const ExperimentConfig& config,
                                                              const fs::path& run_dir,
-                                                             ProcessGroup& group) {
-  std::unique_ptr<RlTrainer> trainer(new RlTrainer(config, run_dir, group));
+                                                             ProcessGroup& group,
+                                                             RolloutClient* rollouts) {
+  std::unique_ptr<RlTrainer> trainer(new RlTrainer(config, run_dir, group, rollouts));
   TERSE_RETURN_IF_ERROR(trainer->set_up());
   return trainer;
 }
 
 absl::Status RlTrainer::set_up() {
   const TrainerConfig& t = config_.trainer;
+  if (config_.rollout.workers > 0 && rollouts_ == nullptr) {
+    return absl::InvalidArgumentError(
+        "`rollout.workers` > 0 (disaggregated sampling) works with `terse train` under a launch "
+        "of more ranks than workers: set rollout.workers=0 here");
+  }
   if (t.batch_prompts % group_.world_size() != 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("`trainer.batch_prompts` = ", t.batch_prompts, " does not split evenly over ",
                      group_.world_size(), " ranks: make it a multiple of the world size"));
   }
-  if (config_.reward.length_penalty.kind == PenaltyKind::kL1Exact ||
-      config_.reward.length_penalty.kind == PenaltyKind::kL1Max) {
-    return absl::InvalidArgumentError(
-        "`reward.length_penalty.kind` l1_exact / l1_max needs a target length written into each "
-        "prompt, which terse train's built-in prompts do not carry yet: pick another kind");
-  }
-  const DistEnv env = {};
-  TERSE_ASSIGN_OR_RETURN(
-      device_,
-      select_device(config_.runtime.device, dist_env_from_environment().value_or(env).local_rank,
-                    gpu_availability()));
-  if (!config_.model.path.empty()) {
-    TERSE_ASSIGN_OR_RETURN(config_.model.path, resolve_model_dir(config_.model.path));
-  }
+  TERSE_ASSIGN_OR_RETURN(RlRuntime runtime, set_up_rl_runtime(&config_));
+  device_ = runtime.device;
+  tokenizer_ = std::move(runtime.tokenizer);
   initial_model_ = config_.model.path;
-  TERSE_ASSIGN_OR_RETURN(tokenizer_, set_up_tokenizer(&config_.model));
   TERSE_RETURN_IF_ERROR(load_prompts());
   TERSE_ASSIGN_OR_RETURN(RewardComposer composer,
                          RewardComposer::create(config_.reward, config_.rollout.max_new_tokens));
@@ -171,25 +165,17 @@ absl::Status RlTrainer::set_up() {
     TERSE_RETURN_IF_ERROR(load_optimizer(*optimizer_, *checkpoint / kOptimizerFile, device_));
   }
 
-  std::vector<PromptSpec> prompts;
-  for (size_t i = 0; i < train_.size(); ++i) {
-    prompts.push_back({sft_prompt_ids(*tokenizer_.tokenizer, train_[i]), static_cast<int64_t>(i)});
+  if (rollouts_ != nullptr) {
+    // Disaggregated: the workers sample; they start from this rank's weights and cursor.
+    TERSE_RETURN_IF_ERROR(rollouts_->publish(model_, state_.step, state_.cursor).status());
+    return absl::OkStatus();
   }
-  GenerationConfig generation;
-  generation.sampling = {config_.rollout.temperature, config_.rollout.top_k, config_.rollout.top_p,
-                         false};
-  generation.max_new_tokens = config_.rollout.max_new_tokens;
-  generation.group_size = config_.rollout.group_size;
-  generation.stop_token_ids = config_.model.eos_token_ids;
-  if (const auto eos = tokenizer_.tokenizer->special_ids().eos) {
-    generation.stop_token_ids = {*eos};
-  }
-  // Each rank its own sampling stream.
-  generation.seed =
-      static_cast<uint64_t>(config_.run.seed) * 7919ULL + static_cast<uint64_t>(group_.rank());
-  generation.pad_id = tokenizer_.pad_id;
+  // Colocated: the policy samples, each rank its own share of the prompts and sampling stream.
   worker_ = std::make_unique<RolloutWorker>(
-      model_, PromptShard(prompts, group_.rank(), group_.world_size()), generation, Detokenizer{});
+      model_,
+      PromptShard(rl_prompt_specs(*tokenizer_.tokenizer, train_), group_.rank(),
+                  group_.world_size()),
+      rl_generation_config(config_, tokenizer_, group_.rank()), Detokenizer{});
   worker_->shard().set_cursor(state_.cursor);
   worker_->set_policy_version(state_.step);
   return absl::OkStatus();
@@ -198,13 +184,11 @@ absl::Status RlTrainer::set_up() {
 absl::Status RlTrainer::load_models(const std::optional<fs::path>& checkpoint) {
   const TrainerConfig& t = config_.trainer;
   const bool ppo = t.algorithm == Algorithm::kPpo;
-  ModelConfig policy_config = config_.model;
-  policy_config.value_head = ppo && !t.ppo.separate_critic;
-  const auto seed = static_cast<uint64_t>(config_.run.seed);
+  const ModelConfig policy_config = policy_model_config(config_);
   // The starting policy: the given model, or a fresh one drawn from run.seed.
-  const auto initial = [&](const ModelConfig& model_config) -> absl::StatusOr<Transformer> {
-    if (initial_model_.empty()) return make_model(model_config, seed, device_);
-    return load_hf_model(initial_model_, model_config, device_);
+  const auto initial = [&](const ModelConfig& model_config) {
+    return load_starting_model(initial_model_, model_config,
+                               static_cast<uint64_t>(config_.run.seed), device_);
   };
   if (checkpoint) {
     TERSE_ASSIGN_OR_RETURN(model_, load_hf_model(checkpoint->string(), policy_config, device_));
@@ -231,17 +215,16 @@ absl::Status RlTrainer::load_models(const std::optional<fs::path>& checkpoint) {
 }
 
 absl::Status RlTrainer::load_prompts() {
-  TERSE_ASSIGN_OR_RETURN(train_, load_split(config_.data, Split::kTrain));
-  TERSE_ASSIGN_OR_RETURN(test_, load_split(config_.data, Split::kTest));
+  TERSE_ASSIGN_OR_RETURN(RlProblems problems, load_rl_problems(config_));
+  train_ = std::move(problems.train);
+  test_ = std::move(problems.test);
+  length_targets_ = std::move(problems.length_targets);
   const int64_t per_rank = config_.trainer.batch_prompts / group_.world_size();
   if (static_cast<int64_t>(train_.size()) < per_rank * group_.world_size()) {
     return absl::FailedPreconditionError(
         absl::StrCat("the train split has ", train_.size(), " problems, fewer than one batch (",
                      "`trainer.batch_prompts` = ", config_.trainer.batch_prompts,
                      "): raise data.train_size or lower trainer.batch_prompts"));
-  }
-  if (static_cast<int64_t>(test_.size()) > config_.trainer.eval_problems) {
-    test_.resize(static_cast<size_t>(config_.trainer.eval_problems));
   }
   return absl::OkStatus();
 }
@@ -261,16 +244,10 @@ std::vector<RlSample> RlTrainer::score(const Trajectory& batch, std::vector<doub
       grade_batch(batch, train_, tokenizer, config_.rollout.group_size, config_.reward);
   std::vector<RewardSample> inputs;
   for (size_t i = 0; i < graded.size(); ++i) {
-    const EvalSample& g = graded[i];
-    RewardSample r;
-    r.group_id = batch.group_ids[i];
-    r.correct = g.correct;
-    r.format_ok = has_expected_format(g.completion, config_.reward.format);
-    r.completion_tokens = g.tokens;
-    const ThinkSpan span = find_think_span(g.completion);
-    r.think_tokens = static_cast<int64_t>(
-        tokenizer.encode(g.completion.substr(span.begin, span.end - span.begin)).size());
-    r.finished = g.finish == FinishReason::kStop;
+    RewardSample r = reward_input(graded[i], batch.group_ids[i], tokenizer, config_.reward.format);
+    if (!length_targets_.empty()) {
+      r.target_tokens = length_targets_[static_cast<size_t>(r.group_id)];
+    }
     inputs.push_back(r);
   }
   const std::vector<RewardBreakdown> rewards = composer_->score(inputs, state_.step);
@@ -283,19 +260,48 @@ std::vector<RlSample> RlTrainer::score(const Trajectory& batch, std::vector<doub
   return samples_of(batch);
 }
 
+absl::StatusOr<std::vector<Trajectory>> RlTrainer::sample_round(int64_t* cursor) {
+  if (rollouts_ == nullptr) {
+    std::vector<Trajectory> sampled;
+    sampled.push_back(worker_->next_batch(config_.trainer.batch_prompts / group_.world_size()));
+    *cursor = worker_->shard().cursor();
+    return sampled;
+  }
+  TERSE_ASSIGN_OR_RETURN(std::vector<TrajectoryMessage> messages, rollouts_->receive(state_.step));
+  std::vector<Trajectory> sampled;
+  for (TrajectoryMessage& message : messages) {
+    *cursor = message.data_cursor;  // the same on every worker
+    sampled.push_back(std::move(message.trajectory));
+  }
+  return sampled;
+}
+
+absl::StatusOr<Metrics> RlTrainer::publish_weights() {
+  if (rollouts_ == nullptr || !rollouts_->needed(state_.step)) return Metrics{};
+  TERSE_ASSIGN_OR_RETURN(const WeightSyncTimes times,
+                         rollouts_->publish(model_, state_.step, state_.cursor));
+  return Metrics{{"time/weight_sync_s", times.sync_s}, {"time/worker_wait_s", times.wait_s}};
+}
+
 absl::StatusOr<Rollout> RlTrainer::collect_rollout() {
   const TrainerConfig& t = config_.trainer;
   const SampleFilterConfig& filter = t.filter;
   const int64_t prompts = t.batch_prompts / group_.world_size();
-  const int64_t rounds = filter.refill ? kMaxRefillRounds : 1;
+  // Rollout workers sample fixed batches: refill is colocated only (RankLayout::create).
+  const int64_t rounds = filter.refill && rollouts_ == nullptr ? kMaxRefillRounds : 1;
   Rollout rollout;
   std::vector<double> totals;  // of rollout.samples
   std::vector<SampleStats> stats;
   int64_t kept_groups = 0;
   for (int64_t round = 0; round < rounds && kept_groups < prompts; ++round) {
+    TERSE_ASSIGN_OR_RETURN(const std::vector<Trajectory> sampled, sample_round(&rollout.cursor));
     std::vector<double> round_totals;
-    std::vector<RlSample> round_samples =
-        score(worker_->next_batch(prompts), &round_totals, &stats);
+    std::vector<RlSample> round_samples;
+    for (const Trajectory& part : sampled) {
+      for (RlSample& sample : score(part, &round_totals, &stats)) {
+        round_samples.push_back(std::move(sample));
+      }
+    }
     std::vector<bool> keep(round_samples.size(), true);
     if (filter.dynamic_sampling) {
       std::vector<SampleScore> scores;
@@ -326,7 +332,7 @@ absl::StatusOr<Rollout> RlTrainer::collect_rollout() {
   if (t.algorithm == Algorithm::kGrpo) {
     set_group_advantages(rollout.samples, totals);
   } else {
-    set_gae_advantages(rollout.samples, totals);
+    TERSE_RETURN_IF_ERROR(set_gae_advantages(rollout.samples, totals));
   }
   at::Tensor counts =
       at::tensor({static_cast<double>(rollout.samples.size()), static_cast<double>(stats.size())},
@@ -372,10 +378,14 @@ void RlTrainer::set_group_advantages(std::vector<RlSample>& samples,
   }
 }
 
-void RlTrainer::set_gae_advantages(std::vector<RlSample>& samples,
-                                   const std::vector<double>& totals) {
-  if (samples.empty()) return;
+absl::Status RlTrainer::set_gae_advantages(std::vector<RlSample>& samples,
+                                           const std::vector<double>& totals) {
   const PpoConfig& ppo = config_.trainer.ppo;
+  if (samples.empty()) {
+    // Whitening is over every rank's samples: take part with none.
+    if (!ppo.whiten_advantages) return absl::OkStatus();
+    return global_masked_whiten(group_, at::zeros({0}), at::zeros({0})).status();
+  }
   const std::vector<const RlSample*> all = pointers(samples);
   // The critic's values before the update, per completion token.
   {
@@ -411,13 +421,16 @@ void RlTrainer::set_gae_advantages(std::vector<RlSample>& samples,
   }
   GaeResult gae_result = gae(batch.returns, batch.old_values, length_mask, ppo.gamma, ppo.lambda);
   at::Tensor advantages = gae_result.advantages;  // [N, T]
-  if (ppo.whiten_advantages) advantages = masked_whiten(advantages, batch.mask);
+  if (ppo.whiten_advantages) {
+    TERSE_ASSIGN_OR_RETURN(advantages, global_masked_whiten(group_, advantages, batch.mask));
+  }
   const std::vector<std::vector<float>> token_advantages = unpad_rows(advantages, rows);
   const std::vector<std::vector<float>> returns = unpad_rows(gae_result.returns, rows);
   for (size_t i = 0; i < samples.size(); ++i) {
     samples[i].token_advantages = token_advantages[i];
     samples[i].returns = returns[i];
   }
+  return absl::OkStatus();
 }
 
 void RlTrainer::prepare(std::vector<RlSample>& samples) {
@@ -554,7 +567,7 @@ absl::StatusOr<Metrics> RlTrainer::update(const std::vector<RlSample>& samples) 
 absl::StatusOr<Metrics> RlTrainer::train_step() {
   const Clock::time_point start = Clock::now();
   const double lr = apply_lr_schedule(*optimizer_, config_.trainer, state_.step);
-  worker_->set_policy_version(state_.step);
+  if (worker_) worker_->set_policy_version(state_.step);
   TERSE_ASSIGN_OR_RETURN(Rollout rollout, collect_rollout());
   prepare(rollout.samples);
   const double rollout_seconds = seconds_since(start);
@@ -562,20 +575,27 @@ absl::StatusOr<Metrics> RlTrainer::train_step() {
   TERSE_ASSIGN_OR_RETURN(const Metrics update_metrics, update(rollout.samples));
   const double train_seconds = seconds_since(train_start);
   ++state_.step;
-  state_.cursor = worker_->shard().cursor();
+  state_.cursor = rollout.cursor;
+  TERSE_ASSIGN_OR_RETURN(const Metrics sync_metrics, publish_weights());
 
   Metrics metrics = rollout.metrics;
   metrics.insert(update_metrics.begin(), update_metrics.end());
-  // Entropy of the sampling policy, estimated by -log p of the tokens it drew.
-  double logprob_sum = 0, tokens = 0;
+  metrics.insert(sync_metrics.begin(), sync_metrics.end());
+  // Entropy of the sampling policy, estimated by -log p of the tokens it drew; how many
+  // versions behind the updated policy's predecessor the samples were drawn.
+  double logprob_sum = 0, tokens = 0, staleness = 0;
   for (const RlSample& s : rollout.samples) {
     for (const float lp : s.old_logprobs) logprob_sum += lp;
     tokens += static_cast<double>(s.old_logprobs.size());
+    staleness += static_cast<double>(state_.step - 1 - s.policy_version);
   }
-  at::Tensor totals = at::tensor({logprob_sum, tokens}, at::kDouble);
+  at::Tensor totals = at::tensor(
+      {logprob_sum, tokens, staleness, static_cast<double>(rollout.samples.size())}, at::kDouble);
   TERSE_RETURN_IF_ERROR(group_.all_reduce_sum({totals}));
   const double all_tokens = totals[1].item<double>();
+  const double all_samples = totals[3].item<double>();
   metrics["policy/entropy"] = all_tokens > 0 ? -totals[0].item<double>() / all_tokens : 0.0;
+  metrics["policy/staleness"] = all_samples > 0 ? totals[2].item<double>() / all_samples : 0.0;
   metrics["lr"] = lr;
   metrics["time/rollout_s"] = rollout_seconds;
   metrics["time/train_s"] = train_seconds;

@@ -1,10 +1,15 @@
 // Two and three ranks, each with a share of the batch, give the gradients and the updated
-// weights of one rank with the whole batch (tests/trainer/dp_worker.cpp does the work).
+// weights of one rank with the whole batch (tests/trainer/dp_worker.cpp does the work);
+// `terse train` colocated and disaggregated under `terse launch`.
 #include <algorithm>
 #include <filesystem>
 
+#include "absl/strings/str_cat.h"
+#include "core/launcher.h"
+#include "core/metrics_log.h"
 #include "tests/catch.h"
 #include "tests/test_util.h"
+#include "tests/trainer/metrics_compare.h"
 
 namespace terse {
 namespace {
@@ -44,6 +49,113 @@ TEST_CASE("terse train runs data-parallel under terse launch", "[dp]") {
   // The metrics cover both ranks' samples: 4 prompts x 4 samples.
   CHECK_THAT(metrics, Catch::Contains("\"samples/drawn\":16.0"));
   CHECK(std::filesystem::exists(dir / "dp/checkpoints/step-00000003/model.safetensors"));
+}
+
+// A tiny `terse train` run under run.dir=`dir` (name and extra settings appended by callers).
+std::string tiny_train(const std::filesystem::path& dir) {
+  return " run.dir=" + dir.string() +
+         " model.hidden_size=32 model.num_layers=1 model.num_heads=2 model.num_kv_heads=2 "
+         "model.intermediate_size=64 model.max_seq_len=128 data.train_size=32 data.test_size=8 "
+         "rollout.group_size=4 rollout.max_new_tokens=16 trainer.eval_problems=4 trainer.lr=0.01 "
+         "reward.length_penalty.kind=linear reward.length_penalty.alpha=1 runtime.threads=1 "
+         "runtime.collective_timeout_s=60";
+}
+
+std::string launch(int ranks) {
+  return absl::StrCat("launch --nproc ", ranks, " --master-port ", find_free_port().value(),
+                      " -- ");
+}
+
+using testing::MetricsLines;
+
+TEST_CASE("disaggregated: one trainer and one worker repeat the colocated run exactly", "[dp]") {
+  testing::TempDir dir;
+  const std::string settings =
+      tiny_train(dir.path()) +
+      " trainer.batch_prompts=4 trainer.steps=3 trainer.eval_every=3 trainer.save_every=0";
+  const auto colocated = run_command(terse_command("train run.name=colocated" + settings));
+  INFO(colocated.out << colocated.err);
+  REQUIRE(colocated.exit_code == 0);
+  const auto split =
+      run_command(terse_command(launch(2) + "train run.name=split rollout.workers=1" + settings));
+  INFO(split.out << split.err);
+  REQUIRE(split.exit_code == 0);
+  // The worker sampled every batch with the weights of the step before it (staleness 0).
+  for (int batch = 0; batch < 3; ++batch) {
+    CHECK_THAT(split.out,
+               Catch::Contains(absl::StrCat("[rank 1] rollout worker 0: batch ", batch,
+                                            " (16 samples) with weights version ", batch, " ")));
+  }
+  const MetricsLines expected = read_metrics_log(dir.path() / "colocated/metrics.jsonl").value();
+  const MetricsLines actual = read_metrics_log(dir.path() / "split/metrics.jsonl").value();
+  REQUIRE(expected.size() == 3);
+  REQUIRE(actual.size() == 3);
+  CHECK(testing::without_timing(actual) == testing::without_timing(expected));
+  // Versions 1 and 2 were published (version 3 samples nothing), each timed.
+  CHECK(actual[0].second.count("time/weight_sync_s") == 1);
+  CHECK(actual[1].second.count("time/weight_sync_s") == 1);
+  CHECK(actual[2].second.count("time/weight_sync_s") == 0);
+  CHECK(std::filesystem::exists(dir.path() / "split/checkpoints/step-00000003/model.safetensors"));
+}
+
+TEST_CASE("disaggregated: workers run ahead by at most rollout.max_staleness versions", "[dp]") {
+  testing::TempDir dir;
+  // Two trainers and one worker that may sample one version behind: batch b uses version
+  // max(0, b - 1), so the samples of step s (1-based) are min(s - 1, 1) versions old.
+  const auto result = run_command(terse_command(
+      launch(3) + "train run.name=async rollout.workers=1 rollout.max_staleness=1" +
+      tiny_train(dir.path()) +
+      " trainer.batch_prompts=4 trainer.steps=5 trainer.eval_every=0 trainer.save_every=2"));
+  INFO(result.out << result.err);
+  REQUIRE(result.exit_code == 0);
+  const MetricsLines lines = read_metrics_log(dir.path() / "async/metrics.jsonl").value();
+  REQUIRE(lines.size() == 5);
+  for (const auto& [step, m] : lines) {
+    INFO("step " << step);
+    CHECK(m.at("policy/staleness") == std::min<int64_t>(step - 1, 1));
+    CHECK(m.at("samples/drawn") == 16);  // both trainers' shares
+  }
+  // The worker received every version it samples with (1 to 3; batch 4 uses version 3), once.
+  for (int version = 1; version <= 3; ++version) {
+    const std::string line =
+        absl::StrCat("[rank 2] rollout worker 0: received weights version ", version, " ");
+    CHECK_THAT(result.out, Catch::Contains(line));
+  }
+  CHECK_THAT(result.out, !Catch::Contains("received weights version 4"));
+  for (int batch = 0; batch < 5; ++batch) {
+    CHECK_THAT(result.out, Catch::Contains(absl::StrCat("rollout worker 0: batch ", batch,
+                                                        " (16 samples) with weights version ",
+                                                        std::max(0, batch - 1), " ")));
+  }
+}
+
+TEST_CASE("disaggregated: one trainer gathers the batch from two workers", "[dp]") {
+  testing::TempDir dir;
+  const auto result = run_command(terse_command(
+      launch(3) + "train run.name=two_workers rollout.workers=2" + tiny_train(dir.path()) +
+      " trainer.batch_prompts=4 trainer.steps=2 trainer.eval_every=0 trainer.save_every=0"));
+  INFO(result.out << result.err);
+  REQUIRE(result.exit_code == 0);
+  for (const char* worker :
+       {"[rank 1] rollout worker 0: batch 1 (8 samples) with weights version 1",
+        "[rank 2] rollout worker 1: batch 1 (8 samples) with weights version 1"}) {
+    CHECK_THAT(result.out, Catch::Contains(worker));
+  }
+  const MetricsLines lines = read_metrics_log(dir.path() / "two_workers/metrics.jsonl").value();
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[1].second.at("samples/drawn") == 16);
+}
+
+TEST_CASE("disaggregated layouts that cannot work are refused before training", "[dp]") {
+  testing::TempDir dir;
+  const auto no_trainer = run_command(
+      terse_command(launch(2) + "train run.name=bad rollout.workers=2" + tiny_train(dir.path())));
+  CHECK(no_trainer.exit_code != 0);
+  CHECK_THAT(no_trainer.out + no_trainer.err, Catch::Contains("leaves no rank to train"));
+  const auto alone =
+      run_command(terse_command("train run.name=alone rollout.workers=1" + tiny_train(dir.path())));
+  CHECK(alone.exit_code == 2);
+  CHECK_THAT(alone.err, Catch::Contains("rollout.workers"));
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
 // One rank of the data-parallel equivalence test: `dp_worker` under torchrun variables.
 // Every rank builds the same tiny model and the same batch; it then (1) computes the gradient of
 // the whole batch alone, and (2) the gradient of its share with global denominators, summed over
-// ranks. The two must agree in every aggregation mode, and one AdamW step from either must give
-// the same weights on every rank. Prints what it checked; exits 0 when all held.
+// ranks. The two must agree in every aggregation mode, PPO's advantage whitening of the shares
+// must equal the whole batch's, and one AdamW step from either must give the same weights on
+// every rank. Prints what it checked; exits 0 when all held.
 #include <cstdio>
 #include <iostream>
 #include <torch/torch.h>
@@ -102,6 +103,17 @@ int run() {
     std::printf("mode %d: max gradient difference %.3g\n", static_cast<int>(mode), worst);
     ok = ok && worst < 1e-6;
   }
+  // PPO's advantage whitening over the ranks' shares equals whitening the whole batch alone.
+  auto alone = ProcessGroup::connect(DistEnv{}, ProcessGroupOptions{});
+  if (!alone.ok()) return fail(alone.status());
+  const at::Tensor values = torch::randn({6, 8}, torch::kFloat) * 3 + 1;  // [N, S-1]
+  auto whole = global_masked_whiten(**alone, values, batch.mask);
+  auto shared = global_masked_whiten(**group, values.index({mine}), batch.mask.index({mine}));
+  if (!whole.ok()) return fail(whole.status());
+  if (!shared.ok()) return fail(shared.status());
+  const double whiten_gap = (*shared - whole->index({mine})).abs().max().item<double>();
+  std::printf("whitening: max difference from the whole batch's %.3g\n", whiten_gap);
+  ok = ok && whiten_gap < 1e-6 && whole->abs().max().item<double>() > 0.5;
   // One AdamW step on the summed gradients: the weights must be identical on every rank.
   torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-2));
   optimizer.step();

@@ -79,6 +79,22 @@ TEST_CASE("grading and the evaluation figures, by hand", "[eval]") {
   CHECK_FALSE(graded[5].correct);
   CHECK(graded[5].sample == 1);
 
+  // What the reward sees: the thinking span "11;16;8" is 7 of the 14 tokens; the cut sample's
+  // "x" is 1 and it did not finish; the format check passes both.
+  const RewardSample first = reward_input(graded[0], 0, *tokenizer, FormatConfig{});
+  CHECK(first.group_id == 0);
+  CHECK(first.correct);
+  CHECK(first.completion_tokens == 14);
+  CHECK(first.think_tokens == 7);
+  CHECK(first.finished);
+  CHECK(first.format_ok);
+  const RewardSample cut = reward_input(graded[2], 1, *tokenizer, FormatConfig{});
+  CHECK(cut.group_id == 1);
+  CHECK(cut.think_tokens == 1);
+  CHECK(cut.completion_tokens == 7);
+  CHECK_FALSE(cut.finished);
+  CHECK(reward_input(graded[1], 0, *tokenizer, FormatConfig{}).think_tokens == 0);
+
   // 4 of 6 correct; every problem has a correct sample; 14+7+7+8+12+10 = 58 tokens, 58 / 4.
   const EvalResult result = summarize(graded, 3);
   CHECK(result.accuracy == Approx(4.0 / 6.0));

@@ -19,13 +19,14 @@
 #include "models/hf_checkpoint.h"
 #include "tests/catch.h"
 #include "tests/test_util.h"
+#include "tests/trainer/metrics_compare.h"
 
 namespace terse {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::MetricsLines;
 using testing::TempDir;
-using MetricsLines = std::vector<std::pair<int64_t, Metrics>>;
 
 ExperimentConfig tiny_rl_config(const std::filesystem::path& dir, const std::string& name) {
   ExperimentConfig config;
@@ -286,16 +287,7 @@ TEST_CASE("RL stopped and resumed writes the metrics of an uninterrupted run", "
     const MetricsLines resumed = train(second_half);
 
     REQUIRE(expected.size() == 6);
-    REQUIRE(resumed.size() == 6);
-    for (size_t i = 0; i < expected.size(); ++i) {
-      INFO("step " << expected[i].first);
-      for (const auto& [key, value] : expected[i].second) {
-        if (key.rfind("time/", 0) == 0 || key == "tokens_per_s") continue;
-        INFO(key);
-        REQUIRE(resumed[i].second.count(key) == 1);
-        CHECK(resumed[i].second.at(key) == value);
-      }
-    }
+    testing::check_metrics_cover(expected, resumed);
     CHECK(expected[1].second.count("eval/accuracy") == 1);
     CHECK(expected[5].second.at("policy/kl") > 0);
     const std::filesystem::path a = dir / straight.run.name / "checkpoints/step-00000006";
@@ -354,10 +346,24 @@ TEST_CASE("terse train writes a run directory; a penalty it cannot apply is an i
   }
   CHECK(result.out.find("step 2/2") != std::string::npos);
 
+  // L1-Exact with a fixed target of 500 tokens: every prompt asks for it, and as no completion
+  // can pass 16 tokens, each sample's term is -0.001 * (500 - L), so the mean term is
+  // -0.001 * (500 - mean L).
   const auto l1 = testing::run_command(testing::terse_command(
-      "train run.name=l1" + common + " reward.length_penalty.kind=l1_exact"));
-  CHECK(l1.exit_code == 2);
-  CHECK(l1.err.find("reward.length_penalty.kind") != std::string::npos);
+      "train run.name=l1" + common +
+      " reward.length_penalty.kind=l1_exact reward.length_penalty.alpha=0.001"
+      " reward.length_penalty.l1.target_min=500 reward.length_penalty.l1.target_max=500"));
+  INFO(l1.out << l1.err);
+  REQUIRE(l1.exit_code == 0);
+  const MetricsLines l1_lines = read_metrics_log(dir.path() / "l1/metrics.jsonl").value();
+  REQUIRE(l1_lines.size() == 2);
+  for (const auto& [step, m] : l1_lines) {
+    INFO("step " << step);
+    CHECK(m.at("reward/length_penalty") ==
+          Approx(-0.001 * (500 - m.at("length/mean"))).epsilon(1e-9));
+  }
+  const std::string l1_samples = testing::read_file(dir.path() / "l1/samples.jsonl");
+  CHECK_THAT(l1_samples, Catch::Contains("\\n\\nThink for 500 tokens.\""));
 }
 
 }  // namespace
@@ -366,19 +372,7 @@ TEST_CASE("terse train writes a run directory; a penalty it cannot apply is an i
 namespace terse {
 namespace {
 
-// Comparable content of a metrics file: every line without its time-dependent keys.
-std::vector<Metrics> without_timing(const MetricsLines& lines) {
-  std::vector<Metrics> out;
-  for (const auto& [step, metrics] : lines) {
-    Metrics kept;
-    for (const auto& [key, value] : metrics) {
-      if (key.rfind("time/", 0) != 0 && key != "tokens_per_s") kept[key] = value;
-    }
-    kept["step"] = static_cast<double>(step);
-    out.push_back(kept);
-  }
-  return out;
-}
+using testing::without_timing;
 
 TEST_CASE("terse train killed with SIGKILL again and again resumes to the uninterrupted result",
           "[rl][kill]") {

@@ -1,0 +1,93 @@
+#include "trainer/rl_setup.h"
+
+#include "core/device.h"
+#include "core/process_group.h"
+#include "core/status.h"
+#include "data/dataset.h"
+#include "models/hf_checkpoint.h"
+#include "reward/length_target.h"
+#include "trainer/sft_batch.h"
+
+namespace terse {
+namespace {
+
+// l1_*: a target length per train problem, asked for in its prompt. Held-out prompts ask for
+// lengths too (keys after the train split's), so evaluation sees prompts like those it trains on.
+void add_length_targets(const ExperimentConfig& config, RlProblems* problems) {
+  const L1Config& l1 = config.reward.length_penalty.l1;
+  const auto seed = static_cast<uint64_t>(config.run.seed);
+  for (size_t i = 0; i < problems->train.size(); ++i) {
+    problems->length_targets.push_back(l1_target_length(l1, seed, i));
+    Problem& p = problems->train[i];
+    p.prompt = with_length_instruction(p.prompt, problems->length_targets.back());
+  }
+  for (size_t i = 0; i < problems->test.size(); ++i) {
+    Problem& p = problems->test[i];
+    p.prompt = with_length_instruction(
+        p.prompt, l1_target_length(l1, seed, problems->train.size() + i));
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<RlRuntime> set_up_rl_runtime(ExperimentConfig* config) {
+  RlRuntime runtime;
+  const int64_t local_rank = dist_env_from_environment().value_or(DistEnv{}).local_rank;
+  TERSE_ASSIGN_OR_RETURN(runtime.device,
+                         select_device(config->runtime.device, local_rank, gpu_availability()));
+  if (!config->model.path.empty()) {
+    TERSE_ASSIGN_OR_RETURN(config->model.path, resolve_model_dir(config->model.path));
+  }
+  TERSE_ASSIGN_OR_RETURN(runtime.tokenizer, set_up_tokenizer(&config->model));
+  return runtime;
+}
+
+absl::StatusOr<RlProblems> load_rl_problems(const ExperimentConfig& config) {
+  RlProblems problems;
+  TERSE_ASSIGN_OR_RETURN(problems.train, load_split(config.data, Split::kTrain));
+  TERSE_ASSIGN_OR_RETURN(problems.test, load_split(config.data, Split::kTest));
+  if (static_cast<int64_t>(problems.test.size()) > config.trainer.eval_problems) {
+    problems.test.resize(static_cast<size_t>(config.trainer.eval_problems));
+  }
+  if (uses_length_target(config.reward.length_penalty.kind)) add_length_targets(config, &problems);
+  return problems;
+}
+
+std::vector<PromptSpec> rl_prompt_specs(const Tokenizer& tokenizer,
+                                        const std::vector<Problem>& train) {
+  std::vector<PromptSpec> prompts;
+  for (size_t i = 0; i < train.size(); ++i) {
+    prompts.push_back({sft_prompt_ids(tokenizer, train[i]), static_cast<int64_t>(i)});
+  }
+  return prompts;
+}
+
+GenerationConfig rl_generation_config(const ExperimentConfig& config,
+                                      const RunTokenizer& tokenizer, int64_t stream) {
+  GenerationConfig generation;
+  generation.sampling = {config.rollout.temperature, config.rollout.top_k, config.rollout.top_p,
+                         false};
+  generation.max_new_tokens = config.rollout.max_new_tokens;
+  generation.group_size = config.rollout.group_size;
+  generation.stop_token_ids = config.model.eos_token_ids;
+  if (const auto eos = tokenizer.tokenizer->special_ids().eos) generation.stop_token_ids = {*eos};
+  generation.seed = static_cast<uint64_t>(config.run.seed) * 7919ULL + static_cast<uint64_t>(stream);
+  generation.pad_id = tokenizer.pad_id;
+  return generation;
+}
+
+ModelConfig policy_model_config(const ExperimentConfig& config) {
+  ModelConfig model = config.model;
+  model.value_head =
+      config.trainer.algorithm == Algorithm::kPpo && !config.trainer.ppo.separate_critic;
+  return model;
+}
+
+absl::StatusOr<Transformer> load_starting_model(const std::string& model_dir,
+                                                const ModelConfig& model, uint64_t seed,
+                                                at::Device device) {
+  if (model_dir.empty()) return make_model(model, seed, device);
+  return load_hf_model(model_dir, model, device);
+}
+
+}  // namespace terse
