@@ -11,6 +11,7 @@ PACKAGES=(
   clang libclang-rt-dev  # libFuzzer and the sanitizers, for scripts/fuzz.sh
   libtorch-dev          # LibTorch 1.13 (CPU, c10d + Gloo)
   libopenblas0-openmp   # without it libtorch's fp32 matmul runs on the reference BLAS (~25x slower)
+  libblas3              # that reference BLAS: the doctor test shows the trap with it
   libgloo-dev           # headers of Gloo, the CPU collectives behind c10d's ProcessGroupGloo
   libyaml-cpp-dev libabsl-dev nlohmann-json3-dev libcli11-dev libpcre2-dev libxxhash-dev libicu-dev
   catch2                # Catch2 v2, for the tests

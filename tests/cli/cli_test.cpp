@@ -1,6 +1,7 @@
 // Runs the `terse` binary as a user would: help, exit codes, config errors, doctor.
 #include <algorithm>
 #include <filesystem>
+#include <regex>
 #include <sstream>
 
 #include "absl/strings/match.h"
@@ -184,6 +185,26 @@ TEST_CASE("doctor reports the build and a matmul measurement", "[cli][doctor]") 
   CHECK_THAT(result.out, Catch::Contains("BLAS:"));
   CHECK_THAT(result.out, Catch::Contains("GFLOP/s"));
   CHECK_THAT(result.out, !Catch::Contains("reference BLAS"));  // setup installs OpenBLAS
+  // Whether CUDA is compiled in, the thread count, and both dtypes' throughput.
+  CHECK(std::regex_search(result.out, std::regex(R"(CUDA: +(not compiled in|\d+ GPU))")));
+  CHECK(std::regex_search(result.out, std::regex(R"(threads: +1 intra-op)")));
+  CHECK(std::regex_search(result.out, std::regex(R"(fp32 [0-9.]+ GFLOP/s, bf16 [0-9.]+ GFLOP/s)")));
+}
+
+TEST_CASE("doctor catches the reference-BLAS trap", "[cli][doctor]") {
+  // Debian's reference BLAS (libblas3, which setup installs) put ahead of OpenBLAS: the trap
+  // DESIGN.md describes, where fp32 matmul runs 20-30x slower.
+  const std::string reference_blas = "/usr/lib/x86_64-linux-gnu/blas";
+  REQUIRE(fs::exists(reference_blas + "/libblas.so.3"));
+  const auto result = run_command("LD_LIBRARY_PATH=" + reference_blas + " " +
+                                  terse_command("doctor --seconds 0.05 --strict"));
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 2);
+  CHECK_THAT(result.out, Catch::Contains("BLAS:      reference BLAS"));
+  CHECK_THAT(result.out, Catch::Contains("WARNING: LibTorch is using the reference BLAS"));
+  CHECK_THAT(result.out, Catch::Contains("Install libopenblas0-openmp"));
+  CHECK_THAT(result.out, Catch::Contains("WARNING: fp32 matmul runs at"));
+  CHECK_THAT(result.err, Catch::Contains("doctor found 2 problem(s)"));
 }
 
 }  // namespace

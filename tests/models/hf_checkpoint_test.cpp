@@ -10,6 +10,7 @@
 #include <torch/torch.h>
 
 #include "models/hf_config.h"
+#include "models/safetensors.h"
 #include "tests/catch.h"
 #include "tests/models/model_test_util.h"
 
@@ -315,6 +316,38 @@ TEST_CASE("missing, unexpected and mis-shaped weights are all listed in one erro
                                       "the file, the model wants [48, 32]"));
   CHECK_THAT(message, !Catch::Contains("inv_freq"));
   CHECK_THAT(message, Catch::Contains(dir.file("model.safetensors")));
+}
+
+TEST_CASE("weights stored as F16 or BF16 load into an fp32 model as their exact values", "[hf]") {
+  const ModelConfig config = testing::tiny_config("llama");
+  auto made = make_model(config, 4);
+  REQUIRE(made.ok());
+  for (const at::ScalarType stored : {at::kHalf, at::kBFloat16}) {
+    INFO("stored as " << c10::toString(stored));
+    testing::TempDir dir;
+    REQUIRE(export_hf_model(*made, dir.path()).ok());
+    // Rewrite the exported file with every tensor in the narrower dtype.
+    std::vector<NamedTensor> narrowed;
+    {
+      auto checkpoint = SafetensorsCheckpoint::open(dir.path());
+      REQUIRE(checkpoint.ok());
+      for (const std::string& name : checkpoint->names()) {
+        narrowed.push_back({name, checkpoint->tensor(name).to(stored)});
+      }
+    }
+    REQUIRE(write_safetensors(dir.file("model.safetensors"), narrowed).ok());
+    ModelConfig runtime;
+    runtime.path = dir.path();
+    auto loaded = load_hf_model(dir.path(), runtime);
+    REQUIRE(loaded.ok());
+    const auto original = (*made)->named_parameters();
+    for (const auto& item : (*loaded)->named_parameters()) {
+      INFO(item.key());
+      CHECK(item.value().scalar_type() == at::kFloat);
+      // Widening F16/BF16 to fp32 is exact, so the loaded weight is the rounded original.
+      CHECK(testing::bit_identical(item.value(), original[item.key()].to(stored).to(at::kFloat)));
+    }
+  }
 }
 
 TEST_CASE("make_model builds new models and loads directories", "[hf]") {

@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <torch/torch.h>
 
 #include "models/hf_checkpoint.h"
@@ -294,6 +295,19 @@ TEST_CASE("the value head maps each hidden state to one float32 value", "[model]
   CHECK_THROWS_WITH(without->values(hidden), Catch::Contains("no value head"));
 }
 
+// Nodes of the autograd graph that computes `output` (each counted once).
+int64_t autograd_nodes(const at::Tensor& output) {
+  std::set<const torch::autograd::Node*> seen;
+  std::vector<std::shared_ptr<torch::autograd::Node>> stack = {output.grad_fn()};
+  while (!stack.empty()) {
+    const std::shared_ptr<torch::autograd::Node> node = stack.back();
+    stack.pop_back();
+    if (!node || !seen.insert(node.get()).second) continue;
+    for (const torch::autograd::Edge& edge : node->next_edges()) stack.push_back(edge.function);
+  }
+  return static_cast<int64_t>(seen.size());
+}
+
 TEST_CASE("activation checkpointing gives the same loss and gradients", "[model]") {
   const std::string name = GENERATE(std::string("llama"), std::string("qwen3"));
   INFO("config " << name);
@@ -314,6 +328,12 @@ TEST_CASE("activation checkpointing gives the same loss and gradients", "[model]
   };
   const at::Tensor plain_loss = loss_of(plain);
   const at::Tensor checkpointed_loss = loss_of(checkpointed);
+  // Checkpointing is really on: the layers' insides are not in the autograd graph (each layer
+  // is one node that recomputes them in backward), so the graph is much smaller.
+  const int64_t plain_nodes = autograd_nodes(plain_loss);
+  const int64_t checkpointed_nodes = autograd_nodes(checkpointed_loss);
+  INFO("autograd nodes: plain " << plain_nodes << ", checkpointed " << checkpointed_nodes);
+  CHECK(checkpointed_nodes * 2 < plain_nodes);
   plain_loss.backward();
   checkpointed_loss.backward();
   CHECK(checkpointed_loss.item<double>() == Approx(plain_loss.item<double>()).epsilon(1e-6));

@@ -1,5 +1,7 @@
 // Every gold answer of GSM8K's test set (tests/data/gsm8k/test.jsonl, MIT licence, from
-// openai/grade-school-math) must parse, and the verifier must accept the gold reasoning itself.
+// openai/grade-school-math) must parse, and the verifier must accept the gold reasoning itself;
+// so must every final answer of its training set (tests/data/gsm8k/train_answers.txt: the text
+// after `####` of each of the 7,473 problems, in order).
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -58,6 +60,31 @@ TEST_CASE("every GSM8K test gold answer parses and grades its own reasoning", "[
   // independently, with a Python script over the file): both code paths ran.
   CHECK(with_separators == 14);
   CHECK(negatives == 2);
+}
+
+TEST_CASE("every GSM8K train final answer parses and grades", "[math][gsm8k]") {
+  std::ifstream in(std::string(TERSE_SOURCE_DIR) + "/tests/data/gsm8k/train_answers.txt");
+  const MathVerifier verifier(MathVerifierConfig{});
+  int answers = 0, negatives = 0, with_separators = 0;
+  for (std::string answer; std::getline(in, answer); ++answers) {
+    INFO("answer " << answers << ": " << answer);
+    const std::string gold = absl::StrCat("#### ", answer);
+    const std::optional<NumericAnswer> value = read_numeric_answer(reference_answer(gold));
+    REQUIRE(value.has_value());
+    REQUIRE(value->exact.has_value());
+    REQUIRE(value->exact->den() == 1);
+    negatives += value->exact->num() < 0 ? 1 : 0;
+    with_separators += answer.find(',') != std::string::npos ? 1 : 0;
+    CHECK(verifier.verify(absl::StrCat("The answer is ", answer, "."), Reference{gold, {}, 0})
+              .correct);
+    CHECK_FALSE(
+        verifier.verify(absl::StrCat("#### ", value->exact->num() + 1), Reference{gold, {}, 0})
+            .correct);
+  }
+  // Counted independently with a Python script over train.jsonl.
+  CHECK(answers == 7473);
+  CHECK(with_separators == 79);
+  CHECK(negatives == 3);
 }
 
 }  // namespace
