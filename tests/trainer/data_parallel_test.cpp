@@ -2,6 +2,7 @@
 // weights of one rank with the whole batch (tests/trainer/dp_worker.cpp does the work);
 // `terse train` colocated and disaggregated under `terse launch`.
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
@@ -144,6 +145,56 @@ TEST_CASE("disaggregated: one trainer gathers the batch from two workers", "[dp]
   const MetricsLines lines = read_metrics_log(dir.path() / "two_workers/metrics.jsonl").value();
   REQUIRE(lines.size() == 2);
   CHECK(lines[1].second.at("samples/drawn") == 16);
+}
+
+// A shell script that starts rank 0 (trainer) and rank 1 (rollout worker) of a disaggregated
+// `terse train` by hand, with torchrun's variables, each writing to DIR/rankR.out, its pid to
+// DIR/rankR.pid and its exit code to DIR/rankR.rc; `between` runs while both are up (before the
+// script waits for them).
+std::string two_ranks_by_hand(const std::filesystem::path& dir, const std::string& train_args,
+                              const std::string& between) {
+  const int64_t port = find_free_port().value();
+  std::string script;
+  for (int rank = 0; rank < 2; ++rank) {
+    const std::string out = (dir / absl::StrCat("rank", rank)).string();
+    absl::StrAppend(&script, "(RANK=", rank, " LOCAL_RANK=", rank,
+                    " WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=", port, " ",
+                    terse_command(train_args), " > '", out, ".out' 2>&1 & echo $! > '", out,
+                    ".pid'; wait $!; echo $? > '", out, ".rc') &\n");
+  }
+  return script + between + "wait\n";
+}
+
+TEST_CASE("disaggregated under plain torchrun variables, and a worker killed mid-run", "[dp]") {
+  testing::TempDir dir;
+  const std::string args = "train rollout.workers=1" + tiny_train(dir.path()) +
+                           " trainer.batch_prompts=4 trainer.eval_every=0 trainer.save_every=0";
+  testing::write_file(dir / "plain.sh",
+                      two_ranks_by_hand(dir.path(), args + " run.name=plain trainer.steps=3", ""));
+  run_command("sh '" + (dir / "plain.sh").string() + "'");
+  INFO(testing::read_file(dir / "rank0.out") << testing::read_file(dir / "rank1.out"));
+  CHECK(testing::read_file(dir / "rank0.rc") == "0\n");
+  CHECK(testing::read_file(dir / "rank1.rc") == "0\n");
+  CHECK(read_metrics_log(dir.path() / "plain/metrics.jsonl").value().size() == 3);
+
+  // The worker is killed once it has sent a batch; the trainer must stop with an error that
+  // names rank 1, well within the 60 s collective timeout.
+  const std::string kill_worker = "for i in $(seq 600); do grep -q 'batch 1 ' '" +
+                                  (dir / "rank1.out").string() +
+                                  "' 2>/dev/null && break; sleep 0.1; done\nkill -9 $(cat '" +
+                                  (dir / "rank1.pid").string() + "')\n";
+  testing::write_file(
+      dir / "killed.sh",
+      two_ranks_by_hand(dir.path(), args + " run.name=killed trainer.steps=1000", kill_worker));
+  const auto start = std::chrono::steady_clock::now();
+  run_command("sh '" + (dir / "killed.sh").string() + "'");
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const std::string trainer = testing::read_file(dir / "rank0.out");
+  INFO(trainer);
+  CHECK(testing::read_file(dir / "rank0.rc") != "0\n");
+  CHECK_THAT(trainer, Catch::Contains("because rank 1 is gone"));
+  CHECK(seconds < 60);
 }
 
 TEST_CASE("disaggregated layouts that cannot work are refused before training", "[dp]") {
