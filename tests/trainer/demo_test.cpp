@@ -11,16 +11,18 @@ namespace {
 
 using testing::TempDir;
 
+// The demo shrunk to a tiny model and a few steps of each phase.
+constexpr char kTinyDemo[] =
+    " model.hidden_size=32 model.num_layers=1 model.num_heads=2 model.num_kv_heads=2 "
+    "model.intermediate_size=64 data.train_size=32 data.test_size=8 demo.sft_steps=4 "
+    "demo.no_reasoning_steps=2 demo.sft_eval_every=2 demo.eval_problems=4 "
+    "demo.curve_problems=2 trainer.steps=2 trainer.batch_prompts=2 rollout.group_size=4 "
+    "rollout.max_new_tokens=32 trainer.eval_every=1 trainer.eval_problems=2 "
+    "trainer.sft.batch_size=4 data.max_completion_tokens=480";
+
 TEST_CASE("terse demo writes its runs, summary.json and report.html, and continues", "[demo]") {
   TempDir dir;
-  const std::string args =
-      "demo --out " + (dir / "demo").string() +
-      " model.hidden_size=32 model.num_layers=1 model.num_heads=2 model.num_kv_heads=2 "
-      "model.intermediate_size=64 data.train_size=32 data.test_size=8 demo.sft_steps=4 "
-      "demo.no_reasoning_steps=2 demo.sft_eval_every=2 demo.eval_problems=4 "
-      "demo.curve_problems=2 trainer.steps=2 trainer.batch_prompts=2 rollout.group_size=4 "
-      "rollout.max_new_tokens=32 trainer.eval_every=1 trainer.eval_problems=2 "
-      "trainer.sft.batch_size=4 data.max_completion_tokens=480";
+  const std::string args = "demo --out " + (dir / "demo").string() + kTinyDemo;
   const auto first = testing::run_command(testing::terse_command(args));
   INFO(first.out << first.err);
   REQUIRE(first.exit_code == 0);
@@ -72,6 +74,21 @@ TEST_CASE("terse demo writes its runs, summary.json and report.html, and continu
   CHECK_THAT(again.out, !Catch::Contains("step 1/"));
   CHECK(nlohmann::json::parse(testing::read_file(dir / "demo/summary.json"))["rl"] ==
         summary["rl"]);
+}
+
+TEST_CASE("terse launch --nproc 2 -- demo runs every phase data-parallel", "[demo][dp]") {
+  TempDir dir;
+  const auto result = testing::run_command(testing::terse_command(
+      "launch --nproc 2 -- demo --out " + (dir / "demo").string() + kTinyDemo));
+  INFO(result.out << result.err);
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.out, Catch::Contains("[rank 0] "));
+  CHECK_THAT(result.out, Catch::Contains("compression"));
+  // The RL phase ran on both ranks (one prompt each) and counted both ranks' samples.
+  const std::string metrics = testing::read_file(dir / "demo/rl/metrics.jsonl");
+  CHECK_THAT(metrics, Catch::Contains("\"samples/drawn\":8.0"));
+  CHECK_THAT(result.out, Catch::Contains("on 2 rank(s)"));
+  CHECK(std::filesystem::exists(dir / "demo/summary.json"));
 }
 
 }  // namespace
