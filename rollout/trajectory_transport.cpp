@@ -50,9 +50,8 @@ absl::StatusOr<std::vector<PendingSend>> send_trajectory(ProcessGroup& group,
 
   const at::Tensor header = at::tensor(
       {n, width, prompt_tokens, t.policy_version, message.data_cursor, kFormatVersion}, at::kLong);
-  const at::Tensor floats =
-      at::stack({t.completion_mask.to(at::kCPU, at::kFloat),
-                 t.behavior_logprobs.to(at::kCPU, at::kFloat)});  // [2, N, T]
+  const at::Tensor floats = at::stack({t.completion_mask.to(at::kCPU, at::kFloat),
+                                       t.behavior_logprobs.to(at::kCPU, at::kFloat)});  // [2, N, T]
   std::vector<PendingSend> sends;
   int64_t k = 0;
   for (const at::Tensor& part : {header, at::tensor(ints, at::kLong), floats}) {
@@ -69,7 +68,8 @@ absl::StatusOr<TrajectoryMessage> recv_trajectory(ProcessGroup& group, int64_t f
   const auto h = header.accessor<int64_t, 1>();
   const int64_t n = h[0], width = h[1], prompt_tokens = h[2];
   if (h[5] != kFormatVersion || n < 0 || width < 0 || prompt_tokens < 0) {
-    return absl::DataLossError(absl::StrCat("rank ", from_rank, " sent a malformed trajectory header"));
+    return absl::DataLossError(
+        absl::StrCat("rank ", from_rank, " sent a malformed trajectory header"));
   }
   const at::Tensor ints = at::zeros({n + prompt_tokens + 2 * n + n * width}, at::kLong);
   const at::Tensor floats = at::zeros({2, n, width}, at::kFloat);

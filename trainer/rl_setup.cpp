@@ -23,8 +23,8 @@ void add_length_targets(const ExperimentConfig& config, RlProblems* problems) {
   }
   for (size_t i = 0; i < problems->test.size(); ++i) {
     Problem& p = problems->test[i];
-    p.prompt = with_length_instruction(
-        p.prompt, l1_target_length(l1, seed, problems->train.size() + i));
+    p.prompt =
+        with_length_instruction(p.prompt, l1_target_length(l1, seed, problems->train.size() + i));
   }
 }
 
@@ -62,8 +62,8 @@ std::vector<PromptSpec> rl_prompt_specs(const Tokenizer& tokenizer,
   return prompts;
 }
 
-GenerationConfig rl_generation_config(const ExperimentConfig& config,
-                                      const RunTokenizer& tokenizer, int64_t stream) {
+GenerationConfig rl_generation_config(const ExperimentConfig& config, const RunTokenizer& tokenizer,
+                                      int64_t stream) {
   GenerationConfig generation;
   generation.sampling = {config.rollout.temperature, config.rollout.top_k, config.rollout.top_p,
                          false};
@@ -71,7 +71,8 @@ GenerationConfig rl_generation_config(const ExperimentConfig& config,
   generation.group_size = config.rollout.group_size;
   generation.stop_token_ids = config.model.eos_token_ids;
   if (const auto eos = tokenizer.tokenizer->special_ids().eos) generation.stop_token_ids = {*eos};
-  generation.seed = static_cast<uint64_t>(config.run.seed) * 7919ULL + static_cast<uint64_t>(stream);
+  generation.seed =
+      static_cast<uint64_t>(config.run.seed) * 7919ULL + static_cast<uint64_t>(stream);
   generation.pad_id = tokenizer.pad_id;
   return generation;
 }

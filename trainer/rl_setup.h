@@ -27,7 +27,7 @@ absl::StatusOr<RlRuntime> set_up_rl_runtime(ExperimentConfig* config);
 
 struct RlProblems {
   std::vector<Problem> train;
-  std::vector<Problem> test;             // at most trainer.eval_problems
+  std::vector<Problem> test;            // at most trainer.eval_problems
   std::vector<int64_t> length_targets;  // [train] with l1_* kinds, else empty
 };
 
@@ -40,8 +40,8 @@ std::vector<PromptSpec> rl_prompt_specs(const Tokenizer& tokenizer,
                                         const std::vector<Problem>& train);
 
 // Rollout sampling settings; `stream` picks the sampling stream (one per sampling rank).
-GenerationConfig rl_generation_config(const ExperimentConfig& config,
-                                      const RunTokenizer& tokenizer, int64_t stream);
+GenerationConfig rl_generation_config(const ExperimentConfig& config, const RunTokenizer& tokenizer,
+                                      int64_t stream);
 
 // The policy's architecture: config.model, with a value head for PPO on the shared trunk.
 ModelConfig policy_model_config(const ExperimentConfig& config);

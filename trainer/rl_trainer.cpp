@@ -581,8 +581,8 @@ absl::StatusOr<Metrics> RlTrainer::train_step() {
   Metrics metrics = rollout.metrics;
   metrics.insert(update_metrics.begin(), update_metrics.end());
   metrics.insert(sync_metrics.begin(), sync_metrics.end());
-  // Entropy of the sampling policy, estimated by -log p of the tokens it drew; how many
-  // versions behind the updated policy's predecessor the samples were drawn.
+  // Entropy of the sampling policy, estimated by -log p of the tokens it drew; and staleness:
+  // how many updates the sampling policy lagged behind the policy this step updated.
   double logprob_sum = 0, tokens = 0, staleness = 0;
   for (const RlSample& s : rollout.samples) {
     for (const float lp : s.old_logprobs) logprob_sum += lp;

@@ -55,10 +55,10 @@ absl::StatusOr<RankLayout> RankLayout::create(const ExperimentConfig& config, in
   layout.trainers = world_size - layout.workers;
   const int64_t prompts = config.trainer.batch_prompts;
   if (layout.trainers < 1) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "`rollout.workers` = ", layout.workers, " leaves no rank to train among ", world_size,
-        " ranks: launch more ranks (e.g. terse launch --nproc ", layout.workers + 1,
-        ") or lower rollout.workers"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("`rollout.workers` = ", layout.workers, " leaves no rank to train among ",
+                     world_size, " ranks: launch more ranks (e.g. terse launch --nproc ",
+                     layout.workers + 1, ") or lower rollout.workers"));
   }
   if (prompts % layout.workers != 0 || prompts % layout.trainers != 0) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -241,11 +241,10 @@ absl::Status serve_rollouts(const ExperimentConfig& config, const RankLayout& la
       load_starting_model(resolved.model.path, policy_model_config(resolved),
                           static_cast<uint64_t>(resolved.run.seed), runtime.device));
   const int64_t index = world.rank() - layout.trainers;
-  RolloutWorker worker(
-      model,
-      PromptShard(rl_prompt_specs(*runtime.tokenizer.tokenizer, problems.train), index,
-                  layout.workers),
-      rl_generation_config(resolved, runtime.tokenizer, index), Detokenizer{});
+  RolloutWorker worker(model,
+                       PromptShard(rl_prompt_specs(*runtime.tokenizer.tokenizer, problems.train),
+                                   index, layout.workers),
+                       rl_generation_config(resolved, runtime.tokenizer, index), Detokenizer{});
   WorkerLoop loop(resolved, layout, world, weights, std::move(worker));
   return loop.run(console);
 }
