@@ -59,7 +59,7 @@ std::string tiny_train(const std::filesystem::path& dir) {
          "model.intermediate_size=64 model.max_seq_len=128 data.train_size=32 data.test_size=8 "
          "rollout.group_size=4 rollout.max_new_tokens=16 trainer.eval_problems=4 trainer.lr=0.01 "
          "reward.length_penalty.kind=linear reward.length_penalty.alpha=1 runtime.threads=1 "
-         "runtime.collective_timeout_s=60";
+         "runtime.collective_timeout_s=60 runtime.rendezvous_timeout_s=30";
 }
 
 std::string launch(int ranks) {
@@ -148,15 +148,15 @@ TEST_CASE("disaggregated: one trainer gathers the batch from two workers", "[dp]
 }
 
 // A shell script that starts rank 0 (trainer) and rank 1 (rollout worker) of a disaggregated
-// `terse train` by hand, with torchrun's variables, each writing to DIR/rankR.out, its pid to
-// DIR/rankR.pid and its exit code to DIR/rankR.rc; `between` runs while both are up (before the
-// script waits for them).
-std::string two_ranks_by_hand(const std::filesystem::path& dir, const std::string& train_args,
-                              const std::string& between) {
+// `terse train` by hand, with torchrun's variables, each writing to DIR/NAME-rankR.out, its pid
+// to DIR/NAME-rankR.pid and its exit code to DIR/NAME-rankR.rc; `between` runs while both are up
+// (before the script waits for them).
+std::string two_ranks_by_hand(const std::filesystem::path& dir, const std::string& name,
+                              const std::string& train_args, const std::string& between) {
   const int64_t port = find_free_port().value();
   std::string script;
   for (int rank = 0; rank < 2; ++rank) {
-    const std::string out = (dir / absl::StrCat("rank", rank)).string();
+    const std::string out = (dir / absl::StrCat(name, "-rank", rank)).string();
     absl::StrAppend(&script, "(RANK=", rank, " LOCAL_RANK=", rank,
                     " WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=", port, " ",
                     terse_command(train_args), " > '", out, ".out' 2>&1 & echo $! > '", out,
@@ -167,32 +167,33 @@ std::string two_ranks_by_hand(const std::filesystem::path& dir, const std::strin
 
 TEST_CASE("disaggregated under plain torchrun variables, and a worker killed mid-run", "[dp]") {
   testing::TempDir dir;
-  const std::string args = "train rollout.workers=1" + tiny_train(dir.path()) +
+  const std::filesystem::path& d = dir.path();
+  const std::string args = "train rollout.workers=1" + tiny_train(d) +
                            " trainer.batch_prompts=4 trainer.eval_every=0 trainer.save_every=0";
-  testing::write_file(dir / "plain.sh",
-                      two_ranks_by_hand(dir.path(), args + " run.name=plain trainer.steps=3", ""));
-  run_command("sh '" + (dir / "plain.sh").string() + "'");
-  INFO(testing::read_file(dir / "rank0.out") << testing::read_file(dir / "rank1.out"));
-  CHECK(testing::read_file(dir / "rank0.rc") == "0\n");
-  CHECK(testing::read_file(dir / "rank1.rc") == "0\n");
-  CHECK(read_metrics_log(dir.path() / "plain/metrics.jsonl").value().size() == 3);
+  const std::string plain = args + " run.name=plain trainer.steps=3";
+  testing::write_file(d / "plain.sh", two_ranks_by_hand(d, "plain", plain, ""));
+  run_command("sh '" + (d / "plain.sh").string() + "'");
+  INFO(testing::read_file(d / "plain-rank0.out") << testing::read_file(d / "plain-rank1.out"));
+  CHECK(testing::read_file(d / "plain-rank0.rc") == "0\n");
+  CHECK(testing::read_file(d / "plain-rank1.rc") == "0\n");
+  CHECK(read_metrics_log(d / "plain/metrics.jsonl").value().size() == 3);
 
   // The worker is killed once it has sent a batch; the trainer must stop with an error that
   // names rank 1, well within the 60 s collective timeout.
-  const std::string kill_worker = "for i in $(seq 600); do grep -q 'batch 1 ' '" +
-                                  (dir / "rank1.out").string() +
+  const std::string worker_out = (d / "killed-rank1.out").string();
+  const std::string worker_pid = (d / "killed-rank1.pid").string();
+  const std::string kill_worker = "for i in $(seq 600); do grep -q 'batch 1 ' '" + worker_out +
                                   "' 2>/dev/null && break; sleep 0.1; done\nkill -9 $(cat '" +
-                                  (dir / "rank1.pid").string() + "')\n";
-  testing::write_file(
-      dir / "killed.sh",
-      two_ranks_by_hand(dir.path(), args + " run.name=killed trainer.steps=1000", kill_worker));
+                                  worker_pid + "')\n";
+  const std::string killed = args + " run.name=killed trainer.steps=1000";
+  testing::write_file(d / "killed.sh", two_ranks_by_hand(d, "killed", killed, kill_worker));
   const auto start = std::chrono::steady_clock::now();
-  run_command("sh '" + (dir / "killed.sh").string() + "'");
+  run_command("sh '" + (d / "killed.sh").string() + "'");
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const std::string trainer = testing::read_file(dir / "rank0.out");
+  const std::string trainer = testing::read_file(d / "killed-rank0.out");
   INFO(trainer);
-  CHECK(testing::read_file(dir / "rank0.rc") != "0\n");
+  CHECK(testing::read_file(d / "killed-rank0.rc") != "0\n");
   CHECK_THAT(trainer, Catch::Contains("because rank 1 is gone"));
   CHECK(seconds < 60);
 }
