@@ -80,6 +80,12 @@ absl::StatusOr<TrajectoryMessage> recv_trajectory(ProcessGroup& group, int64_t f
   Trajectory& t = message.trajectory;
   const int64_t* p = ints.data_ptr<int64_t>();
   const int64_t* lengths = p;
+  int64_t total = 0;
+  for (int64_t i = 0; i < n; ++i) total += lengths[i] >= 0 ? lengths[i] : prompt_tokens + 1;
+  if (total != prompt_tokens) {
+    return absl::DataLossError(
+        absl::StrCat("rank ", from_rank, " sent prompt lengths that disagree with its header"));
+  }
   p += n;
   for (int64_t i = 0; i < n; ++i) {
     t.prompt_ids.emplace_back(p, p + lengths[i]);
@@ -87,7 +93,14 @@ absl::StatusOr<TrajectoryMessage> recv_trajectory(ProcessGroup& group, int64_t f
   }
   t.group_ids.assign(p, p + n);
   p += n;
-  for (int64_t i = 0; i < n; ++i) t.finish_reasons.push_back(static_cast<FinishReason>(p[i]));
+  for (int64_t i = 0; i < n; ++i) {
+    if (p[i] != static_cast<int64_t>(FinishReason::kStop) &&
+        p[i] != static_cast<int64_t>(FinishReason::kLength)) {
+      return absl::DataLossError(
+          absl::StrCat("rank ", from_rank, " sent an unknown finish reason"));
+    }
+    t.finish_reasons.push_back(static_cast<FinishReason>(p[i]));
+  }
   p += n;
   t.completion_ids = ints.narrow(0, p - ints.data_ptr<int64_t>(), n * width).view({n, width});
   t.completion_mask = floats[0];
