@@ -30,15 +30,23 @@ struct WeightHeader {
   int64_t cursor = 0;
 };
 
-// Broadcasts (rank 0) or receives (workers) a header and then every parameter of `model`. Each
-// publication is a barrier (every worker ready) and then this.
-absl::Status broadcast_weights(ProcessGroup& weights, Transformer& model, WeightHeader* header) {
+// One publication: a barrier (every worker ready), then rank 0 broadcasts a header and every
+// parameter of `model`; the workers receive them. Returns how long each part took.
+absl::StatusOr<WeightSyncTimes> exchange_weights(ProcessGroup& weights, Transformer& model,
+                                                 WeightHeader* header) {
+  WeightSyncTimes times;
+  const Clock::time_point start = Clock::now();
+  TERSE_RETURN_IF_ERROR(weights.barrier());
+  times.wait_s = seconds_since(start);
+  const Clock::time_point sync_start = Clock::now();
   const at::NoGradGuard no_grad;
   const at::Tensor fields = at::tensor({header->version, header->cursor}, at::kLong);
   TERSE_RETURN_IF_ERROR(weights.broadcast({fields}, 0));
   header->version = fields[0].item<int64_t>();
   header->cursor = fields[1].item<int64_t>();
-  return weights.broadcast(model->parameters(), 0);
+  TERSE_RETURN_IF_ERROR(weights.broadcast(model->parameters(), 0));
+  times.sync_s = seconds_since(sync_start);
+  return times;
 }
 
 }  // namespace
@@ -108,16 +116,9 @@ RolloutClient::RolloutClient(const ExperimentConfig& config, const RankLayout& l
 
 absl::StatusOr<WeightSyncTimes> RolloutClient::publish(Transformer& model, int64_t version,
                                                        int64_t cursor) {
-  WeightSyncTimes times;
-  if (weights_ == nullptr) return times;
-  const Clock::time_point start = Clock::now();
-  TERSE_RETURN_IF_ERROR(weights_->barrier());
-  times.wait_s = seconds_since(start);
-  const Clock::time_point sync_start = Clock::now();
+  if (weights_ == nullptr) return WeightSyncTimes{};
   WeightHeader header{version, cursor};
-  TERSE_RETURN_IF_ERROR(broadcast_weights(*weights_, model, &header));
-  times.sync_s = seconds_since(sync_start);
-  return times;
+  return exchange_weights(*weights_, model, &header);
 }
 
 bool RolloutClient::needed(int64_t version) const { return version + max_staleness_ < steps_; }
@@ -150,8 +151,7 @@ class WorkerLoop {
 
   absl::Status run(std::ostream& console) {
     WeightHeader header;
-    TERSE_RETURN_IF_ERROR(weights_.barrier());
-    TERSE_RETURN_IF_ERROR(broadcast_weights(weights_, worker_.model(), &header));
+    TERSE_RETURN_IF_ERROR(exchange_weights(weights_, worker_.model(), &header).status());
     worker_.set_policy_version(header.version);
     worker_.shard().set_cursor(header.cursor);
     console << absl::StrFormat("rollout worker %d: weights version %d, starting at batch %d\n",
@@ -169,18 +169,19 @@ class WorkerLoop {
   // Receives published versions until the replica is recent enough for `batch`.
   absl::Status take_weights_for(int64_t batch, std::ostream& console) {
     while (worker_.policy_version() < batch - config_.rollout.max_staleness) {
-      const Clock::time_point start = Clock::now();
-      TERSE_RETURN_IF_ERROR(weights_.barrier());
       WeightHeader header;
-      TERSE_RETURN_IF_ERROR(broadcast_weights(weights_, worker_.model(), &header));
+      TERSE_ASSIGN_OR_RETURN(const WeightSyncTimes times,
+                             exchange_weights(weights_, worker_.model(), &header));
       if (header.version != worker_.policy_version() + 1) {
         return absl::InternalError(absl::StrCat("rollout worker ", index_, " holds version ",
                                                 worker_.policy_version(), " but was sent version ",
                                                 header.version));
       }
       worker_.set_policy_version(header.version);
-      console << absl::StrFormat("rollout worker %d: received weights version %d (%.3f s)\n",
-                                 index_, header.version, seconds_since(start))
+      console << absl::StrFormat(
+                     "rollout worker %d: received weights version %d (waited %.3f s, "
+                     "transfer %.3f s)\n",
+                     index_, header.version, times.wait_s, times.sync_s)
               << std::flush;
     }
     return absl::OkStatus();
