@@ -303,7 +303,7 @@ TEST_CASE("RL stopped and resumed writes the metrics of an uninterrupted run", "
 namespace terse {
 namespace {
 
-TEST_CASE("terse train writes a run directory; a penalty it cannot apply is an input error",
+TEST_CASE("terse train writes a run directory, and trains with L1's prompted length targets",
           "[rl][cli]") {
   TempDir dir;
   const std::string common =
