@@ -81,8 +81,12 @@ absl::StatusOr<TrajectoryMessage> recv_trajectory(ProcessGroup& group, int64_t f
   const int64_t* p = ints.data_ptr<int64_t>();
   const int64_t* lengths = p;
   int64_t total = 0;
-  for (int64_t i = 0; i < n; ++i) total += lengths[i] >= 0 ? lengths[i] : prompt_tokens + 1;
-  if (total != prompt_tokens) {
+  bool lengths_valid = true;
+  for (int64_t i = 0; i < n; ++i) {
+    lengths_valid = lengths_valid && lengths[i] >= 0;
+    total += lengths[i];
+  }
+  if (!lengths_valid || total != prompt_tokens) {
     return absl::DataLossError(
         absl::StrCat("rank ", from_rank, " sent prompt lengths that disagree with its header"));
   }
