@@ -12,6 +12,7 @@
 #include "cli/command.h"
 #include "cli/config_args.h"
 #include "core/config_loader.h"
+#include "core/elapsed.h"
 #include "core/launcher.h"
 #include "core/process_pool.h"
 #include "core/status.h"
@@ -194,9 +195,7 @@ class SweepCommand : public Command {
     return absl::OkStatus();
   }
 
-  std::string elapsed() const {
-    return clock_text(std::chrono::duration<double>(Clock::now() - start_).count());
-  }
+  std::string elapsed() const { return clock_text(seconds_since(start_)); }
 
   void on_start(size_t job) {
     ++started_;

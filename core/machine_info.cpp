@@ -12,6 +12,7 @@
 #include <torch/version.h>
 
 #include "absl/strings/match.h"
+#include "core/elapsed.h"
 
 namespace terse {
 namespace {
@@ -78,7 +79,7 @@ double measure_matmul_gflops(MatmulDType dtype, int64_t n, double seconds, c10::
     for (int64_t i = 0; i < batch; ++i) c = at::matmul(a, b);
     c.sum().item<float>();
     products += batch;
-    elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    elapsed = seconds_since(start);
   } while (elapsed < seconds);
   return 2.0 * n * n * n * products / elapsed / 1e9;
 }

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "core/elapsed.h"
 
 namespace terse {
 namespace {
@@ -77,10 +78,6 @@ absl::StatusOr<pid_t> start_child(const PoolJob& job) {
   }
   ::close(log);
   return pid;
-}
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
 void signal_all(const std::vector<Running>& running, int signal) {

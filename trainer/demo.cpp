@@ -9,6 +9,7 @@
 #include "core/checkpoint.h"
 #include "core/config_writer.h"
 #include "core/device.h"
+#include "core/elapsed.h"
 #include "core/run_dir.h"
 #include "core/run_report.h"
 #include "core/status.h"
@@ -210,7 +211,7 @@ absl::StatusOr<DemoSummary> run_demo(const ExperimentConfig& config, const fs::p
   TERSE_ASSIGN_OR_RETURN(summary.rl, evaluate_phase(rl));
   summary.compression =
       summary.rl.mean_tokens > 0 ? summary.sft.mean_tokens / summary.rl.mean_tokens : 0.0;
-  summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  summary.seconds = seconds_since(start);
   TERSE_RETURN_IF_ERROR(write_report(out, summary));
   print_table(summary, out, console);
   return summary;

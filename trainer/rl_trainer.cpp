@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "core/checkpoint.h"
 #include "core/device.h"
+#include "core/elapsed.h"
 #include "core/metrics_log.h"
 #include "core/progress.h"
 #include "core/status.h"
@@ -45,10 +46,6 @@ using Clock = std::chrono::steady_clock;
 
 // DAPO's refill samples at most this many batches of prompts per step.
 constexpr int64_t kMaxRefillRounds = 4;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 std::vector<const RlSample*> pointers(const std::vector<RlSample>& samples) {
   std::vector<const RlSample*> out;

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/elapsed.h"
 #include "core/status.h"
 #include "rollout/rollout_worker.h"
 #include "trainer/rl_setup.h"
@@ -16,10 +17,6 @@ namespace terse {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // The first tag of batch `batch`'s trajectory messages.
 int64_t batch_tag(int64_t batch) { return batch * kTrajectoryTags; }

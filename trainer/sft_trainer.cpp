@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "core/checkpoint.h"
 #include "core/device.h"
+#include "core/elapsed.h"
 #include "core/progress.h"
 #include "core/status.h"
 #include "core/tensorboard_writer.h"
@@ -122,9 +123,6 @@ double SftTrainer::clip_gradients() {
 }
 
 absl::StatusOr<Metrics> SftTrainer::train_step() {
-  const auto since = [](Clock::time_point t) {
-    return std::chrono::duration<double>(Clock::now() - t).count();
-  };
   const Clock::time_point start = Clock::now();
   // 1. Batch: the next examples in the epoch order.
   const double lr = apply_lr_schedule(*optimizer_, config_.trainer, state_.step);
@@ -140,15 +138,15 @@ absl::StatusOr<Metrics> SftTrainer::train_step() {
   at::Tensor loss_sum = at::tensor({local_loss}, at::kDouble);
   TERSE_RETURN_IF_ERROR(group_->all_reduce_sum({loss_sum}));
   const double loss = loss_sum.item<double>();
-  const double backward_seconds = since(backward_start);
+  const double backward_seconds = seconds_since(backward_start);
   // 3. Update: clip, then AdamW.
   const Clock::time_point update_start = Clock::now();
   const double grad_norm = clip_gradients();
   optimizer_->step();
-  const double update_seconds = since(update_start);
+  const double update_seconds = seconds_since(update_start);
   ++state_.step;
   state_.cursor = sampler_->cursor();
-  const double seconds = since(start);
+  const double seconds = seconds_since(start);
   return Metrics{{"loss", loss},
                  {"lr", lr},
                  {"grad_norm", grad_norm},
