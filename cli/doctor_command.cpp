@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_format.h"
 #include "cli/command.h"
+#include "core/allocator.h"
 #include "core/machine_info.h"
 
 namespace terse {
@@ -16,6 +17,9 @@ namespace {
 // 125-225 on one core of the development machine, the reference BLAS about 7.
 constexpr double kSlowFp32GflopsPerThread = 30.0;
 constexpr int64_t kMatmulSize = 1024;
+// Page faults per MiB of a freed-and-reallocated block: 256 means every 4 KiB page comes fresh
+// from the kernel each time (the allocator trap, core/allocator.h); kept memory gives about 0.
+constexpr double kTrapFaultsPerMib = 64.0;
 
 class DoctorCommand : public Command {
  public:
@@ -33,6 +37,7 @@ class DoctorCommand : public Command {
     std::vector<std::string> warnings;
     print_build(info);
     check_blas(info, &warnings);
+    check_allocator(&warnings);
     check_matmul(info, &warnings);
     for (const std::string& warning : warnings) std::cout << "WARNING: " << warning << "\n";
     if (warnings.empty()) std::cout << "All checks passed.\n";
@@ -53,6 +58,8 @@ class DoctorCommand : public Command {
                       ? absl::StrFormat("%d GPU(s) visible; NCCL process groups", info.cuda_devices)
                       : "not compiled in; Gloo process groups on CPU")
               << "\n";
+    std::cout << "CPU:       " << info.cpu_model
+              << (info.cpu_native_bf16 ? ", native bf16" : ", no native bf16") << "\n";
     std::cout << "BLAS:      " << info.blas_kind
               << (info.blas_path.empty() ? "" : " (" + info.blas_path + ")") << "\n";
     std::cout << "threads:   " << info.threads << " intra-op (runtime.threads) of " << info.cores
@@ -69,6 +76,20 @@ class DoctorCommand : public Command {
           "LibTorch is using the reference BLAS, which is 20-30x slower than OpenBLAS for fp32 "
           "matmul. Install libopenblas0-openmp (scripts/setup.sh does) or select it with "
           "`update-alternatives --config libblas.so.3-x86_64-linux-gnu`.");
+    }
+  }
+
+  void check_allocator(std::vector<std::string>* warnings) const {
+    const std::string settings = retain_freed_memory();
+    const double faults = allocation_faults_per_mib();
+    std::cout << absl::StrFormat("allocator: %s; %.1f page faults per MiB reallocated\n", settings,
+                                 faults);
+    if (faults > kTrapFaultsPerMib) {
+      warnings->push_back(absl::StrFormat(
+          "memory freed by one training step comes back from the kernel page by page (%.0f page "
+          "faults per MiB reallocated), so training steps spend much of their time in the "
+          "kernel. Unset %s: terse then keeps freed memory for reuse.",
+          faults, kAllocatorEnv));
     }
   }
 

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_split.h"
 #include "cli/command.h"
+#include "core/allocator.h"
 #include "core/status.h"
 
 namespace terse {
@@ -38,6 +39,7 @@ int run_command(Command& command, bool verbose) {
 }
 
 int main(int argc, char** argv) {
+  retain_freed_memory();  // before the first tensor: see core/allocator.h
   CLI::App app(
       "terse: reinforcement learning that teaches a reasoning model to think in fewer "
       "tokens.",

@@ -7,11 +7,15 @@
 #include <c10/core/InferenceMode.h>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 #include <torch/cuda.h>
 #include <torch/version.h>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "core/elapsed.h"
 
 namespace terse {
@@ -42,6 +46,36 @@ std::string blas_kind(const std::string& path) {
   return "unknown";
 }
 
+struct CpuInfo {
+  std::string model;  // model name (family, model)
+  bool native_bf16;   // avx512_bf16 or amx_bf16 among the flags
+};
+
+// The first processor's entry of /proc/cpuinfo ("unknown" where the file is missing).
+CpuInfo read_cpuinfo() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string model, family, number, flags;
+  for (std::string line; std::getline(in, line) && flags.empty();) {
+    const std::pair<std::string, std::string> field = absl::StrSplit(line, absl::MaxSplits(':', 1));
+    const std::string key(absl::StripAsciiWhitespace(field.first));
+    const std::string value(absl::StripAsciiWhitespace(field.second));
+    if (key == "model name" && model.empty()) model = value;
+    if (key == "cpu family" && family.empty()) family = value;
+    if (key == "model" && number.empty()) number = value;
+    if (key == "flags") flags = absl::StrCat(" ", value, " ");
+  }
+  CpuInfo info{model.empty() ? "unknown" : model, false};
+  if (!family.empty()) absl::StrAppend(&info.model, " (family ", family, ", model ", number, ")");
+  info.native_bf16 =
+      absl::StrContains(flags, " avx512_bf16 ") || absl::StrContains(flags, " amx_bf16 ");
+  return info;
+}
+
+const CpuInfo& cpu_info() {
+  static const CpuInfo info = read_cpuinfo();
+  return info;
+}
+
 }  // namespace
 
 MachineInfo read_machine_info() {
@@ -57,8 +91,12 @@ MachineInfo read_machine_info() {
   info.blas_kind = blas_kind(info.blas_path);
   info.threads = at::get_num_threads();
   info.cores = std::thread::hardware_concurrency();
+  info.cpu_model = cpu_info().model;
+  info.cpu_native_bf16 = cpu_info().native_bf16;
   return info;
 }
+
+bool cpu_has_native_bf16() { return cpu_info().native_bf16; }
 
 void set_torch_threads(int64_t threads) { at::set_num_threads(static_cast<int>(threads)); }
 

@@ -16,10 +16,15 @@ struct MachineInfo {
   std::string blas_kind;      // "OpenBLAS", "reference BLAS", "BLIS", "MKL", or "built in"
   int64_t threads;            // LibTorch intra-op threads
   int64_t cores;              // hardware threads of the machine
+  std::string cpu_model;      // e.g. "AMD EPYC (family 26, model 2)", from /proc/cpuinfo
+  bool cpu_native_bf16;       // the CPU multiplies bf16 in hardware (avx512_bf16 or amx_bf16)
 };
 
 // Reads the facts above from the running process.
 MachineInfo read_machine_info();
+
+// Whether this machine's CPU multiplies bf16 in hardware (read once).
+bool cpu_has_native_bf16();
 
 // Sets LibTorch's intra-op thread count (runtime.threads).
 void set_torch_threads(int64_t threads);

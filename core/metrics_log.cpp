@@ -53,7 +53,7 @@ absl::Status MetricsLog::write(int64_t step, const Metrics& metrics) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<std::pair<int64_t, Metrics>>> read_metrics_log(const fs::path& path) {
+absl::StatusOr<MetricsLogLines> read_metrics_log(const fs::path& path) {
   std::ifstream in(path);
   if (!in) return absl::NotFoundError(absl::StrCat("`", path.string(), "` does not exist"));
   std::vector<std::pair<int64_t, Metrics>> rows;

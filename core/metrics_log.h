@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -32,8 +34,10 @@ class MetricsLog {
   std::ofstream out_;
 };
 
-// Reads every line of a metrics.jsonl file back: (step, metrics) in file order.
-absl::StatusOr<std::vector<std::pair<int64_t, Metrics>>> read_metrics_log(
-    const std::filesystem::path& path);
+// The lines of a metrics.jsonl file: (step, metrics) in file order.
+using MetricsLogLines = std::vector<std::pair<int64_t, Metrics>>;
+
+// Reads every line of a metrics.jsonl file back.
+absl::StatusOr<MetricsLogLines> read_metrics_log(const std::filesystem::path& path);
 
 }  // namespace terse

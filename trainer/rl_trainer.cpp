@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/checkpoint.h"
+#include "core/cpu_usage.h"
 #include "core/device.h"
 #include "core/elapsed.h"
 #include "core/metrics_log.h"
@@ -39,7 +40,6 @@ struct RlTrainer::SampleStats {
 namespace {
 
 using SampleStats = RlTrainer::SampleStats;
-using MetricsLogLines = std::vector<std::pair<int64_t, Metrics>>;
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -762,6 +762,7 @@ absl::Status RlTrainer::run(std::ostream& console) {
         t.steps);
   }
   Progress progress = Progress::on_stderr("train", t.steps);
+  CpuMeter cpu;
   while (state_.step < t.steps) {
     TERSE_ASSIGN_OR_RETURN(Metrics metrics, train_step());
     const int64_t step = state_.step;
@@ -775,6 +776,8 @@ absl::Status RlTrainer::run(std::ostream& console) {
       }
     }
     if (main) {
+      const Metrics used = cpu.lap();  // this step's CPU time, from the last step's log line on
+      metrics.insert(used.begin(), used.end());
       detect_spikes(metrics, console);
       TERSE_RETURN_IF_ERROR(log->write(step, metrics));
       TERSE_RETURN_IF_ERROR(events->write(step, metrics));

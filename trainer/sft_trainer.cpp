@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/checkpoint.h"
+#include "core/cpu_usage.h"
 #include "core/device.h"
 #include "core/elapsed.h"
 #include "core/progress.h"
@@ -215,6 +216,7 @@ absl::Status SftTrainer::run(std::ostream& console) {
         eval_.size(), parameter_count(), state_.step, t.steps);
   }
   Progress progress = Progress::on_stderr("sft", t.steps);
+  CpuMeter cpu;
   while (state_.step < t.steps) {
     TERSE_ASSIGN_OR_RETURN(Metrics metrics, train_step());
     const int64_t step = state_.step;
@@ -227,6 +229,8 @@ absl::Status SftTrainer::run(std::ostream& console) {
       }
     }
     if (main) {
+      const Metrics used = cpu.lap();  // this step's CPU time, from the last step's log line on
+      metrics.insert(used.begin(), used.end());
       TERSE_RETURN_IF_ERROR(log->write(step, metrics));
       TERSE_RETURN_IF_ERROR(events->write(step, metrics));
       console << absl::StrFormat("step %d/%d  loss %.4f  lr %.3g  grad_norm %.3f  %.0f tok/s", step,

@@ -188,7 +188,24 @@ TEST_CASE("doctor reports the build and a matmul measurement", "[cli][doctor]") 
   // Whether CUDA is compiled in, the thread count, and both dtypes' throughput.
   CHECK(std::regex_search(result.out, std::regex(R"(CUDA: +(not compiled in|\d+ GPU))")));
   CHECK(std::regex_search(result.out, std::regex(R"(threads: +1 intra-op)")));
+  CHECK(std::regex_search(
+      result.out, std::regex(R"(CPU: +.+ \(family \d+, model \d+\), (native|no native) bf16)")));
   CHECK(std::regex_search(result.out, std::regex(R"(fp32 [0-9.]+ GFLOP/s, bf16 [0-9.]+ GFLOP/s)")));
+  // terse keeps freed memory itself, so reallocating a block costs (almost) no page faults.
+  CHECK_THAT(result.out, Catch::Contains("allocator: freed memory kept for reuse"));
+  CHECK_THAT(result.out, !Catch::Contains("WARNING: memory freed"));
+}
+
+TEST_CASE("doctor catches the allocator trap", "[cli][doctor]") {
+  // With glibc's defaults a freed 64 MiB block goes back to the kernel, and every page of the
+  // next one faults again: 256 faults per MiB.
+  const auto result =
+      run_command("TERSE_ALLOCATOR=system " + terse_command("doctor --seconds 0.05 --strict"));
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 2);
+  CHECK_THAT(result.out, Catch::Contains("allocator: the C library's defaults"));
+  CHECK_THAT(result.out, Catch::Contains("WARNING: memory freed by one training step"));
+  CHECK_THAT(result.out, Catch::Contains("Unset TERSE_ALLOCATOR"));
 }
 
 TEST_CASE("doctor catches the reference-BLAS trap", "[cli][doctor]") {

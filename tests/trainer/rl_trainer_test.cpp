@@ -154,7 +154,8 @@ TEST_CASE("GRPO raises the reward of a tiny task", "[rl]") {
   for (const char* key :
        {"step", "reward/mean", "reward/accuracy", "reward/length_penalty", "length/mean",
         "length/p90", "tokens_per_correct", "policy/kl", "policy/entropy", "policy/clip_frac",
-        "loss", "grad_norm", "lr", "time/rollout_s", "time/train_s", "tokens_per_s"}) {
+        "loss", "grad_norm", "lr", "time/rollout_s", "time/train_s", "tokens_per_s",
+        "time/cpu_user_s", "time/cpu_sys_s", "time/page_faults"}) {
     INFO(key);
     CHECK((metrics.back().second.count(key) == 1 || std::string(key) == "step"));
   }
