@@ -56,8 +56,8 @@ void ModelConfig::visit(ConfigVisitor& v) {
   v.field("path", path,
           "Hugging Face model directory (config.json + safetensors); empty builds a new model "
           "from the fields below. A loaded model takes every architecture field from its "
-          "config.json; the runtime options (dtype, value_head, activation_checkpointing, "
-          "logprob_chunk) still come from here.");
+          "config.json; the runtime options (dtype, compute_dtype, value_head, "
+          "activation_checkpointing, logprob_chunk) still come from here.");
   v.enum_field("family", family, family_names(),
                "Architecture the model follows and exports as: llama (LlamaForCausalLM), qwen2 "
                "(Qwen2ForCausalLM: q/k/v biases), qwen3 (Qwen3ForCausalLM: q/k RMSNorm).");
@@ -98,6 +98,14 @@ void ModelConfig::visit(ConfigVisitor& v) {
           Range::above(0));
   v.enum_field("dtype", dtype, {{"float32", DType::kFloat32}, {"bfloat16", DType::kBFloat16}},
                "Weights and compute type; log-probs and losses are always float32.");
+  v.enum_field("compute_dtype", compute_dtype,
+               {{"float32", ComputeDType::kFloat32},
+                {"bfloat16", ComputeDType::kBFloat16},
+                {"auto", ComputeDType::kAuto}},
+               "Matrix products of the transformer blocks with float32 weights: bfloat16 runs them "
+               "in bf16 (autocast) while weights, optimizer state, norms, the output projection, "
+               "log-probs and losses stay float32; auto picks bfloat16 where the hardware "
+               "multiplies bf16 natively (CPUs with avx512_bf16 or AMX, GPUs), float32 elsewhere.");
   v.field("value_head", value_head,
           "Add a value head (one linear layer on the last hidden state) for PPO.");
   v.field("activation_checkpointing", activation_checkpointing,

@@ -1,8 +1,8 @@
 // The network's shape: a decoder-only transformer of the Llama / Qwen2 / Qwen3 family. A model
 // is either loaded from a Hugging Face directory (`path`), whose config.json then sets every
 // architecture field (see models/hf_config.h), or built from the fields below (the tiny models of
-// the built-in demo). The runtime options at the end (dtype, value head, activation
-// checkpointing, log-prob chunking) apply to both.
+// the built-in demo). The runtime options at the end (dtype, compute dtype, value head,
+// activation checkpointing, log-prob chunking) apply to both.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +15,13 @@
 namespace terse {
 
 enum class DType { kFloat32, kBFloat16 };
+
+// The arithmetic of the transformer blocks' matrix products (models/mixed_precision.h).
+enum class ComputeDType {
+  kFloat32,   // as the weights
+  kBFloat16,  // bf16 autocast over float32 weights
+  kAuto,      // bf16 where the hardware has it (a CPU with avx512_bf16 or AMX, a GPU), else float32
+};
 
 // Which Hugging Face architecture the weights and config.json follow on export.
 enum class ModelFamily { kLlama, kQwen2, kQwen3 };
@@ -56,8 +63,9 @@ struct ModelConfig {
   double init_std = 0.02;              // std of the normal init of a new model's matrices
 
   // Runtime options, for loaded and new models alike.
-  DType dtype = DType::kFloat32;          // weights and compute
-  bool value_head = false;                // add a linear value head (PPO critic)
+  DType dtype = DType::kFloat32;                        // weights (and compute)
+  ComputeDType compute_dtype = ComputeDType::kFloat32;  // block products of float32 weights
+  bool value_head = false;                              // add a linear value head (PPO critic)
   bool activation_checkpointing = false;  // recompute each block's activations in backward
   int64_t logprob_chunk = 1024;           // tokens whose [chunk, V] logits exist at once
 

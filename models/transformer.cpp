@@ -8,6 +8,7 @@
 
 #include "absl/strings/match.h"
 #include "models/activation_checkpoint.h"
+#include "models/mixed_precision.h"
 
 namespace terse {
 namespace {
@@ -33,7 +34,7 @@ at::Tensor chunk_logprobs(const at::Tensor& h, const at::Tensor& weight,
 }  // namespace
 
 TransformerImpl::TransformerImpl(const ModelConfig& config, at::Device device, WeightInit init)
-    : config_(config) {
+    : config_(config), bf16_autocast_(uses_bf16_autocast(config, device)) {
   const absl::Status valid = config.validate();
   TORCH_CHECK(valid.ok(), "invalid model config: ", valid.message());
   TORCH_CHECK(config.vocab_size > 0, "model.vocab_size must be set (got ", config.vocab_size, ")");
@@ -114,6 +115,11 @@ at::Tensor TransformerImpl::forward_cached(const at::Tensor& ids, const at::Tens
 
 at::Tensor TransformerImpl::run_layers(at::Tensor hidden, const AttentionContext& context,
                                        bool checkpoint) {
+  // The blocks only: the output projection and log-probs stay float32. A checkpointed block
+  // recomputes in the backward pass, outside this scope, so its function sets autocast itself.
+  const c10::Device device = embed_tokens_.device();
+  const bool autocast = bf16_autocast_;
+  AutocastGuard guard(device, autocast);
   for (size_t i = 0; i < layers_.size(); ++i) {
     AttentionContext layer_context = context;
     layer_context.layer = static_cast<int64_t>(i);
@@ -125,7 +131,8 @@ at::Tensor TransformerImpl::run_layers(at::Tensor hidden, const AttentionContext
     for (const at::Tensor& p : layers_[i]->parameters()) inputs.push_back(p);
     DecoderLayer layer = layers_[i];
     hidden = checkpointed(
-        [layer, layer_context](const std::vector<at::Tensor>& in) mutable {
+        [layer, layer_context, device, autocast](const std::vector<at::Tensor>& in) mutable {
+          AutocastGuard recompute_guard(device, autocast);
           return layer(in[0], layer_context);
         },
         inputs);

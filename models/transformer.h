@@ -40,6 +40,8 @@ class TransformerImpl : public torch::nn::Module {
                            WeightInit init = WeightInit::kRandom);
 
   const ModelConfig& config() const { return config_; }
+  // Whether the blocks' products run in bf16 over float32 weights (models/mixed_precision.h).
+  bool bf16_autocast() const { return bf16_autocast_; }
   at::Device device() const;
   // Redraws the parameters whose names start with `prefix` (all by default): matrices ~
   // N(0, init_std²), norms 1, biases 0, from a CPU generator seeded with `seed`, so the result
@@ -75,6 +77,7 @@ class TransformerImpl : public torch::nn::Module {
   at::Tensor run_layers(at::Tensor hidden, const AttentionContext& context, bool checkpoint);
 
   ModelConfig config_;
+  bool bf16_autocast_ = false;
   at::Tensor inverse_frequencies_;  // [D/2] float32, CPU
   at::Tensor embed_tokens_;         // [V, H]
   std::vector<DecoderLayer> layers_;

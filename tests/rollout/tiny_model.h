@@ -8,7 +8,8 @@
 namespace terse::testing {
 
 inline Transformer tiny_rollout_model(uint64_t seed, int64_t vocab, DType dtype = DType::kFloat32,
-                                      c10::Device device = c10::Device(c10::kCPU)) {
+                                      c10::Device device = c10::Device(c10::kCPU),
+                                      ComputeDType compute = ComputeDType::kFloat32) {
   ModelConfig config;
   config.vocab_size = vocab;
   config.hidden_size = 32;
@@ -20,6 +21,7 @@ inline Transformer tiny_rollout_model(uint64_t seed, int64_t vocab, DType dtype 
   config.tie_embeddings = false;
   config.init_std = 0.5;
   config.dtype = dtype;
+  config.compute_dtype = compute;
   auto model = make_model(config, seed, device);
   REQUIRE(model.ok());
   return *model;
