@@ -1,5 +1,5 @@
-// Gradient accumulation by token budget: consecutive sequences go into one micro-batch while its
-// padded size (sequences x longest sequence) stays within the budget.
+// Gradient accumulation by token budget: sequences of similar length go into one micro-batch
+// while its padded size (sequences x longest sequence) stays within the budget.
 #pragma once
 
 #include <cstddef>
@@ -8,8 +8,10 @@
 
 namespace terse {
 
-// Splits sequences of `lengths` (in order) into consecutive micro-batches of at most
-// `max_tokens` padded tokens; a sequence longer than that goes alone. Returns their indices.
+// Splits sequences of `lengths` into micro-batches of at most `max_tokens` padded tokens (a
+// sequence longer than that goes alone): in order of length, shortest first (ties in input
+// order), so that a few long sequences do not pad many short ones. Returns their indices, each
+// micro-batch in that order; together they hold every index once.
 std::vector<std::vector<size_t>> split_by_token_budget(const std::vector<int64_t>& lengths,
                                                        int64_t max_tokens);
 

@@ -1,10 +1,11 @@
-// Learning-rate schedules, the sample filters (DAPO dynamic sampling, GFPO) and spike detection
-// by hand.
+// Learning-rate schedules, the sample filters (DAPO dynamic sampling, GFPO), spike detection and
+// micro-batch splitting by hand.
 #include <cmath>
 
 #include "tests/catch.h"
 #include "trainer/group_filter.h"
 #include "trainer/lr_schedule.h"
+#include "trainer/micro_batches.h"
 #include "trainer/spike_detector.h"
 
 namespace terse {
@@ -91,6 +92,27 @@ TEST_CASE("spike detection: z-scores against the previous window, by hand", "[sp
   const auto later = detector.add(10.5);  // mean 10.5 of {3, 4, 30, 5}: z = 0
   REQUIRE(later.has_value());
   CHECK(*later == Approx(0.0).margin(1e-12));
+}
+
+}  // namespace
+}  // namespace terse
+
+namespace terse {
+namespace {
+
+TEST_CASE("micro-batches group sequences of similar length", "[micro_batches]") {
+  // Budget 220 padded tokens. In input order {10, 100} then {10, 100} would pad 400 tokens; by
+  // length {10, 10} (2 x 10) and {100, 100} (2 x 100) pad 220.
+  const std::vector<int64_t> lengths = {10, 100, 10, 100};
+  const std::vector<std::vector<size_t>> expected = {{0, 2}, {1, 3}};
+  CHECK(split_by_token_budget(lengths, 220) == expected);
+  // A row joins while rows x its length fit: {3, 4, 5} = 15, then 4 x 60 > 100.
+  const std::vector<std::vector<size_t>> mixed = {{2, 0, 3}, {1}};
+  CHECK(split_by_token_budget({4, 60, 3, 5}, 100) == mixed);
+  // Equal lengths keep their input order; a budget below every length gives one each.
+  CHECK(split_by_token_budget({5, 5, 5}, 15) == std::vector<std::vector<size_t>>{{0, 1, 2}});
+  CHECK(split_by_token_budget({5, 5, 5}, 14) == std::vector<std::vector<size_t>>{{0, 1}, {2}});
+  CHECK(split_by_token_budget({7, 3}, 1) == std::vector<std::vector<size_t>>{{1}, {0}});
 }
 
 }  // namespace

@@ -81,20 +81,61 @@ TEST_CASE("SFT loss counts the completion tokens only", "[sft]") {
   CHECK(all_tokens - loss > 5.0);
 }
 
-TEST_CASE("SFT micro-batches add up to the whole batch", "[sft]") {
-  auto made = make_model(tiny_model_config(), 3);
-  REQUIRE(made.ok());
-  Transformer model = *made;
+// The first `count` training problems of the default task with their long traces.
+std::vector<SftExample> long_examples(int64_t count) {
   const std::unique_ptr<CharTokenizer> tokenizer = make_task_tokenizer();
   DataConfig data;
-  data.train_size = 6;
+  data.train_size = count;
   auto problems = load_split(data, Split::kTrain);
   REQUIRE(problems.ok());
   auto examples = make_sft_examples(*tokenizer, *problems, SftTarget::kLong, 512);
   REQUIRE(examples.ok());
+  return *std::move(examples);
+}
+
+TEST_CASE("bf16 products train float32 weights with float32 gradients", "[sft][bf16]") {
+  // The same weights with float32 products and with bf16 autocast.
+  ModelConfig config = tiny_model_config();
+  auto exact = make_model(config, 3);
+  config.compute_dtype = ComputeDType::kBFloat16;
+  auto mixed = make_model(config, 3);
+  REQUIRE(exact.ok());
+  REQUIRE(mixed.ok());
+  REQUIRE((*mixed)->bf16_autocast());
+  const std::vector<SftExample> examples = long_examples(4);
+  std::vector<const SftExample*> all;
+  for (const SftExample& e : examples) all.push_back(&e);
+  const SftBatch batch = make_sft_batch(all, 0, at::kCPU);
+  const at::Tensor exact_loss = sft_loss_sum(*exact, batch);
+  const at::Tensor mixed_loss = sft_loss_sum(*mixed, batch);
+  REQUIRE(mixed_loss.scalar_type() == at::kFloat);
+  // bf16 keeps 8 bits of mantissa: the loss moves, by well under a percent.
+  CHECK(mixed_loss.item<double>() != exact_loss.item<double>());
+  CHECK(mixed_loss.item<double>() == Approx(exact_loss.item<double>()).epsilon(0.01));
+  exact_loss.backward();
+  mixed_loss.backward();
+  const auto exact_params = (*exact)->named_parameters();
+  for (const auto& p : (*mixed)->named_parameters()) {
+    INFO(p.key());
+    REQUIRE(p.value().grad().defined());
+    CHECK(p.value().scalar_type() == at::kFloat);
+    CHECK(p.value().grad().scalar_type() == at::kFloat);
+    const at::Tensor reference = exact_params[p.key()].grad();
+    const double cosine =
+        (p.value().grad() * reference).sum().item<double>() /
+        (p.value().grad().norm().item<double>() * reference.norm().item<double>() + 1e-30);
+    CHECK(cosine > 0.99);
+  }
+}
+
+TEST_CASE("SFT micro-batches add up to the whole batch", "[sft]") {
+  auto made = make_model(tiny_model_config(), 3);
+  REQUIRE(made.ok());
+  Transformer model = *made;
+  const std::vector<SftExample> examples = long_examples(6);
   std::vector<const SftExample*> all;
   size_t longest = 0;
-  for (const SftExample& e : *examples) {
+  for (const SftExample& e : examples) {
     all.push_back(&e);
     longest = std::max(longest, e.ids.size());
   }
@@ -103,7 +144,9 @@ TEST_CASE("SFT micro-batches add up to the whole batch", "[sft]") {
   size_t count = 0;
   double summed = 0;
   for (const auto& part : parts) {
-    CHECK(part.size() <= 2);
+    size_t part_longest = 0;  // padded size within the budget of two longest sequences
+    for (const SftExample* e : part) part_longest = std::max(part_longest, e->ids.size());
+    CHECK(part.size() * part_longest <= 2 * longest);
     count += part.size();
     summed += sft_loss_sum(model, make_sft_batch(part, 0, at::kCPU)).item<double>();
   }
@@ -282,11 +325,14 @@ TEST_CASE("terse sft writes a run directory and refuses to reuse one", "[sft][cl
   auto metrics = read_metrics_log(run / kMetricsFile);
   REQUIRE(metrics.ok());
   REQUIRE(metrics->size() == 2);
-  for (const char* key : {"loss", "lr", "grad_norm", "tokens_per_s", "time/train_s",
-                          "time/forward_backward_s", "time/update_s", "eval/loss"}) {
+  for (const char* key :
+       {"loss", "lr", "grad_norm", "tokens_per_s", "time/train_s", "time/forward_backward_s",
+        "time/update_s", "time/cpu_user_s", "time/cpu_sys_s", "time/page_faults", "eval/loss"}) {
     INFO(key);
     CHECK(metrics->back().second.count(key) == 1);
   }
+  // A step computes: the process spent CPU time in user code during it.
+  CHECK(metrics->back().second.at("time/cpu_user_s") > 0);
   const std::filesystem::path checkpoint = run / "checkpoints/step-00000002";
   for (const char* file : {"config.json", "model.safetensors", "tokenizer.json", "optimizer.pt",
                            "trainer_state.json", "manifest.json"}) {
