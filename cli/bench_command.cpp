@@ -1,6 +1,9 @@
 // `terse bench rollout` and `terse bench train`: rollout-engine and GRPO-update throughput on
-// random weights, with the machine's matmul peak measured in the same run.
+// random weights, with the machine's matmul peak measured in the same run. `terse bench step`:
+// whole RL steps of the demo's configuration from a trained (SFT) model, split into rollout and
+// update.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -9,13 +12,20 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "cli/command.h"
+#include "cli/config_args.h"
+#include "cli/run_setup.h"
 #include "core/device.h"
 #include "core/machine_info.h"
+#include "core/metrics_log.h"
+#include "core/run_dir.h"
 #include "core/status.h"
 #include "models/hf_checkpoint.h"
 #include "models/hf_config.h"
+#include "models/mixed_precision.h"
 #include "rollout/sampling_engine.h"
 #include "trainer/policy_loss.h"
+#include "trainer/rl_trainer.h"
+#include "trainer/training_setup.h"
 
 namespace terse {
 namespace {
@@ -167,6 +177,78 @@ absl::StatusOr<json> bench_train(const TrainBenchSpec& spec) {
               {"device", device.str()}};
 }
 
+struct StepBenchSpec {
+  std::string model;                    // trained model directory, e.g. runs/demo/sft
+  std::string out = "runs/bench_step";  // run directory, replaced on every run
+  int64_t steps = 6;                    // RL steps; medians over them are reported
+  std::vector<std::string> words;       // config files and overrides on top of the demo's config
+};
+
+double median(std::vector<double> values) {
+  if (values.empty()) return 0.0;
+  std::sort(values.begin(), values.end());
+  const size_t mid = values.size() / 2;
+  return values.size() % 2 == 1 ? values[mid] : 0.5 * (values[mid - 1] + values[mid]);
+}
+
+// Median over the logged steps of one metric (0 where a step lacks it).
+double median_of(const MetricsLogLines& lines, const std::string& key) {
+  std::vector<double> values;
+  for (const auto& [step, metrics] : lines) {
+    const auto it = metrics.find(key);
+    values.push_back(it == metrics.end() ? 0.0 : it->second);
+  }
+  return median(values);
+}
+
+// How the model's products run on the CPU: "fp32", "bf16" (bf16 weights) or "bf16 autocast".
+std::string dtype_name(const ModelConfig& model) {
+  if (model.dtype == DType::kBFloat16) return "bf16";
+  return uses_bf16_autocast(model, c10::Device(c10::kCPU)) ? "bf16 autocast" : "fp32";
+}
+
+// RL steps of the demo's configuration (16 prompts x 8 samples) from `spec.model`, run as `terse
+// train` runs them (on every rank of a launch); rank 0 returns the medians of its logged times.
+absl::StatusOr<json> bench_step(const StepBenchSpec& spec) {
+  TERSE_ASSIGN_OR_RETURN(ExperimentConfig config, load_demo_config(spec.words));
+  TERSE_ASSIGN_OR_RETURN(config.model.path, resolve_model_dir(spec.model));
+  const std::filesystem::path out(spec.out);
+  config.run.dir = out.parent_path().empty() ? "." : out.parent_path().string();
+  config.run.name = out.filename().string();
+  config.run.overwrite = true;
+  config.run.resume = false;
+  config.trainer.steps = spec.steps;
+  config.trainer.eval_every = 0;
+  config.trainer.save_every = 0;
+  TERSE_RETURN_IF_ERROR(config.validate());
+  TERSE_ASSIGN_OR_RETURN(std::unique_ptr<ProcessGroup> group, join_process_group(config));
+  TERSE_ASSIGN_OR_RETURN(const std::filesystem::path dir, prepare_run(config, *group));
+  TERSE_ASSIGN_OR_RETURN(std::unique_ptr<RlTrainer> trainer,
+                         RlTrainer::create(config, dir, *group));
+  TERSE_RETURN_IF_ERROR(trainer->run(std::cerr));
+  if (!group->is_main()) return json();
+  TERSE_ASSIGN_OR_RETURN(const MetricsLogLines lines, read_metrics_log(dir / kMetricsFile));
+  const double user = median_of(lines, "time/cpu_user_s");
+  const double sys = median_of(lines, "time/cpu_sys_s");
+  const MachineInfo machine = read_machine_info();
+  return json{{"benchmark", "step"},
+              {"step_s", median_of(lines, "time/rollout_s") + median_of(lines, "time/train_s")},
+              {"rollout_s", median_of(lines, "time/rollout_s")},
+              {"update_s", median_of(lines, "time/train_s")},
+              {"cpu_user_s", user},
+              {"cpu_sys_s", sys},
+              {"kernel_fraction", user + sys > 0 ? sys / (user + sys) : 0.0},
+              {"page_faults", median_of(lines, "time/page_faults")},
+              {"length_mean", median_of(lines, "length/mean")},
+              {"steps", spec.steps},
+              {"prompts", config.trainer.batch_prompts},
+              {"group_size", config.rollout.group_size},
+              {"ranks", group->world_size()},
+              {"threads", config.runtime.threads},
+              {"dtype", dtype_name(config.model)},
+              {"cpu", machine.cpu_model}};
+}
+
 class BenchCommand : public Command {
  public:
   void add_options(CLI::App& app) override {
@@ -207,9 +289,26 @@ class BenchCommand : public Command {
     train_->add_option("--device", train_spec_.device, "auto, cpu or cuda (GPU of LOCAL_RANK 0).")
         ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
     train_->add_flag("--json", json_, "Print one JSON object instead of a summary line.");
+
+    step_ = app.add_subcommand(
+        "step",
+        "RL steps of the demo's configuration (16 prompts x 8 samples) from a trained model: "
+        "median step, rollout and update seconds and CPU time, as JSON. Runs under `terse "
+        "launch` too.");
+    step_->add_option("--model", step_spec_.model, "Trained model directory (runs/demo/sft).")
+        ->required();
+    step_->add_option("--steps", step_spec_.steps, "RL steps (medians over them are reported).")
+        ->check(CLI::Range(1, 1000));
+    step_->add_option("--out", step_spec_.out, "Run directory of the steps (replaced).");
+    add_config_args(*step_, &step_spec_.words);
   }
 
   absl::Status run() override {
+    if (step_->parsed()) {
+      TERSE_ASSIGN_OR_RETURN(const json result, bench_step(step_spec_));
+      if (!result.is_null()) std::cout << result.dump() << std::endl;
+      return absl::OkStatus();
+    }
     const bool rollout = rollout_->parsed();
     TERSE_ASSIGN_OR_RETURN(const json result,
                            rollout ? bench_rollout(spec_) : bench_train(train_spec_));
@@ -231,8 +330,10 @@ class BenchCommand : public Command {
  private:
   CLI::App* rollout_ = nullptr;
   CLI::App* train_ = nullptr;
+  CLI::App* step_ = nullptr;
   RolloutBenchSpec spec_;
   TrainBenchSpec train_spec_;
+  StepBenchSpec step_spec_;
   bool json_ = false;
 };
 

@@ -2,7 +2,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/demo_yaml.h"
 #include "core/config_loader.h"
+#include "core/status.h"
 
 namespace terse {
 
@@ -19,6 +21,16 @@ void add_config_args(CLI::App& app, std::vector<std::string>* words) {
 absl::StatusOr<ExperimentConfig> load_experiment_config(const std::vector<std::string>& words) {
   TERSE_ASSIGN_OR_RETURN(const ConfigSources sources, split_config_args(words));
   return load_config<ExperimentConfig>(sources);
+}
+
+absl::StatusOr<ExperimentConfig> load_demo_config(const std::vector<std::string>& words) {
+  ExperimentConfig config;
+  const ConfigRoot root = [&](ConfigVisitor& v) { config.visit(v); };
+  TERSE_RETURN_IF_ERROR(apply_config_yaml(kDemoYaml, "configs/demo.yaml (built in)", root));
+  TERSE_ASSIGN_OR_RETURN(const ConfigSources sources, split_config_args(words));
+  TERSE_RETURN_IF_ERROR(apply_config_sources(sources, root));
+  TERSE_RETURN_IF_ERROR(config.validate());
+  return config;
 }
 
 }  // namespace terse

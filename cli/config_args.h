@@ -20,4 +20,8 @@ void add_config_args(CLI::App& app, std::vector<std::string>* words);
 // Resolves the experiment config: defaults < files in order < overrides in order.
 absl::StatusOr<ExperimentConfig> load_experiment_config(const std::vector<std::string>& words);
 
+// The same with the built-in configs/demo.yaml applied before the files (`terse demo`, `terse
+// bench step`); validated.
+absl::StatusOr<ExperimentConfig> load_demo_config(const std::vector<std::string>& words);
+
 }  // namespace terse

@@ -6,9 +6,7 @@
 
 #include "cli/command.h"
 #include "cli/config_args.h"
-#include "cli/demo_yaml.h"
 #include "cli/run_setup.h"
-#include "core/config_loader.h"
 #include "core/status.h"
 #include "trainer/demo.h"
 
@@ -24,12 +22,7 @@ class DemoCommand : public Command {
   }
 
   absl::Status run() override {
-    ExperimentConfig config;
-    const ConfigRoot root = [&](ConfigVisitor& v) { config.visit(v); };
-    TERSE_RETURN_IF_ERROR(apply_config_yaml(kDemoYaml, "configs/demo.yaml (built in)", root));
-    TERSE_ASSIGN_OR_RETURN(const ConfigSources sources, split_config_args(words_));
-    TERSE_RETURN_IF_ERROR(apply_config_sources(sources, root));
-    TERSE_RETURN_IF_ERROR(config.validate());
+    TERSE_ASSIGN_OR_RETURN(const ExperimentConfig config, load_demo_config(words_));
     TERSE_ASSIGN_OR_RETURN(std::unique_ptr<ProcessGroup> group, join_process_group(config));
     if (fresh_ && group->is_main()) {
       std::error_code error;

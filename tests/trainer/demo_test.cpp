@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "core/metrics_log.h"
 #include "tests/catch.h"
 #include "tests/test_util.h"
 
@@ -66,6 +67,30 @@ TEST_CASE("terse demo writes its runs, summary.json and report.html, and continu
   INFO(evaluated.out << evaluated.err);
   CHECK(evaluated.exit_code == 0);
   CHECK_THAT(evaluated.out + evaluated.err, Catch::Contains("accuracy"));
+
+  // The SFT model benchmarks RL steps of the demo's configuration (here shrunk): medians of the
+  // logged step times, as JSON on stdout.
+  const auto bench = testing::run_command(
+      testing::terse_command("bench step --model " + (dir / "demo/sft").string() +
+                             " --steps 3 --out " + (dir / "bench").string() + kTinyDemo));
+  INFO(bench.out << bench.err);
+  REQUIRE(bench.exit_code == 0);
+  const nlohmann::json step = nlohmann::json::parse(bench.out);
+  CHECK(step.at("benchmark") == "step");
+  CHECK(step.at("steps") == 3);
+  CHECK(step.at("prompts") == 2);
+  CHECK(step.at("group_size") == 4);
+  CHECK(step.at("rollout_s").get<double>() > 0);
+  CHECK(step.at("update_s").get<double>() > 0);
+  CHECK(step.at("step_s").get<double>() ==
+        Approx(step["rollout_s"].get<double>() + step["update_s"].get<double>()));
+  CHECK(step.at("cpu_user_s").get<double>() > 0);
+  CHECK(step.at("kernel_fraction").get<double>() >= 0);
+  CHECK(step.at("kernel_fraction").get<double>() < 1);
+  CHECK(step.at("length_mean").get<double>() > 0);
+  const auto bench_metrics = read_metrics_log(dir / "bench/metrics.jsonl");
+  REQUIRE(bench_metrics.ok());
+  CHECK(bench_metrics->size() == 3);
 
   // A second run finds every phase finished: it only evaluates again.
   const auto again = testing::run_command(testing::terse_command(args));
