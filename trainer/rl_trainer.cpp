@@ -120,7 +120,11 @@ void accumulate(const Metrics& metrics, double weight, Metrics* sums) {
 
 RlTrainer::RlTrainer(const ExperimentConfig& config, fs::path run_dir, ProcessGroup& group,
                      RolloutClient* rollouts)
-    : config_(config), run_dir_(std::move(run_dir)), group_(group), rollouts_(rollouts) {}
+    : config_(config),
+      run_dir_(std::move(run_dir)),
+      group_(group),
+      rollouts_(rollouts),
+      nonfinite_(config.trainer.max_nonfinite_steps) {}
 
 absl::StatusOr<std::unique_ptr<RlTrainer>> RlTrainer::create(const ExperimentConfig& config,
                                                              const fs::path& run_dir,
@@ -514,20 +518,12 @@ absl::StatusOr<Metrics> RlTrainer::minibatch_step(const std::vector<const RlSamp
   }
   const double grad_norm = clip_grad_norm(grads, t.max_grad_norm);
   metrics["grad_norm"] = grad_norm;
-  if (!std::isfinite(grad_norm) || !std::isfinite(metrics["loss"])) {
-    ++nonfinite_in_a_row_;
-    ++skipped_updates_;
+  TERSE_ASSIGN_OR_RETURN(const bool finite,
+                         nonfinite_.admit(metrics["loss"], grad_norm, state_.step + 1));
+  if (!finite) {
     optimizer_->zero_grad();
-    if (nonfinite_in_a_row_ >= t.max_nonfinite_steps) {
-      return absl::InternalError(absl::StrCat(
-          nonfinite_in_a_row_, " updates in a row had a non-finite loss or gradient (step ",
-          state_.step + 1,
-          "): lower trainer.lr or check the reward; the last checkpoint holds "
-          "finite weights"));
-    }
     return metrics;
   }
-  nonfinite_in_a_row_ = 0;
   optimizer_->step();
   return metrics;
 }
@@ -599,7 +595,7 @@ absl::StatusOr<Metrics> RlTrainer::train_step() {
   // Completion tokens sampled (and then trained on) per second of the whole step.
   metrics["tokens_per_s"] =
       metrics["length/mean"] * metrics["samples/drawn"] / std::max(1e-9, seconds_since(start));
-  metrics["train/skipped_updates"] = static_cast<double>(skipped_updates_);
+  metrics["train/skipped_updates"] = static_cast<double>(nonfinite_.skipped());
   for (const char* key : {"loss", "grad_norm", "policy/kl", "policy/clip_frac"}) {
     metrics.emplace(key, 0.0);  // a step with nothing to train still reports every key
   }
@@ -689,36 +685,8 @@ absl::Status RlTrainer::write_checkpoint_files(const fs::path& dir) {
   return write_trainer_state(dir / kTrainerStateFile, state_);
 }
 
-absl::Status RlTrainer::check_replicas_agree() {
-  double sum = 0, sum_abs = 0;
-  for (const at::Tensor& p : trained_parameters()) {
-    const at::Tensor v = p.detach().to(at::kDouble);
-    sum += v.sum().item<double>();
-    sum_abs += v.abs().sum().item<double>();
-  }
-  if (!std::isfinite(sum_abs)) {
-    return absl::InternalError(absl::StrCat("the weights hold NaN or infinite values at step ",
-                                            state_.step, ": no checkpoint was written"));
-  }
-  if (group_.world_size() == 1) return absl::OkStatus();
-  // Every rank's figures, and their sum: equal replicas give world_size times each rank's.
-  at::Tensor figures = at::tensor({sum, sum_abs}, at::kDouble);
-  at::Tensor total = figures.clone();
-  TERSE_RETURN_IF_ERROR(group_.all_reduce_sum({total}));
-  const double n = static_cast<double>(group_.world_size());
-  const bool same = at::allclose(total, figures * n, 1e-12, 0.0);
-  at::Tensor disagreeing = at::tensor({same ? 0.0 : 1.0}, at::kDouble);
-  TERSE_RETURN_IF_ERROR(group_.all_reduce_sum({disagreeing}));
-  if (disagreeing.item<double>() > 0) {
-    return absl::InternalError(absl::StrCat(
-        "the ranks' weights differ at step ", state_.step,
-        " (checksums disagree): the data-parallel update diverged; no checkpoint was written"));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status RlTrainer::save() {
-  TERSE_RETURN_IF_ERROR(check_replicas_agree());
+  TERSE_RETURN_IF_ERROR(check_replicas_agree(group_, trained_parameters(), state_.step));
   if (group_.is_main()) {
     const CheckpointFiles files = [this](const fs::path& dir) {
       return write_checkpoint_files(dir);

@@ -38,6 +38,7 @@
 #include "trainer/rollout_service.h"
 #include "trainer/spike_detector.h"
 #include "trainer/training_setup.h"
+#include "trainer/update_guard.h"
 
 namespace terse {
 
@@ -106,8 +107,6 @@ class RlTrainer {
   absl::StatusOr<Metrics> update(const std::vector<RlSample>& samples);
   absl::StatusOr<Metrics> minibatch_step(const std::vector<const RlSample*>& samples);
   absl::Status write_checkpoint_files(const std::filesystem::path& dir);
-  // An error when the weights are not finite or (comparing checksums) any rank's differ.
-  absl::Status check_replicas_agree();
   absl::Status write_samples(const EvalResult& result);
   // Adds train/loss_z and train/grad_norm_z; a line on `console` when either is a spike.
   void detect_spikes(Metrics& metrics, std::ostream& console);
@@ -132,8 +131,7 @@ class RlTrainer {
   TrainerState state_;
   SpikeDetector loss_spikes_;
   SpikeDetector grad_norm_spikes_;
-  int64_t nonfinite_in_a_row_ = 0;
-  int64_t skipped_updates_ = 0;
+  NonFiniteGuard nonfinite_;
 };
 
 }  // namespace terse

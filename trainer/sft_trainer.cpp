@@ -35,7 +35,10 @@ std::vector<const SftExample*> pointers(const std::vector<SftExample>& examples,
 }  // namespace
 
 SftTrainer::SftTrainer(const ExperimentConfig& config, fs::path run_dir, ProcessGroup* group)
-    : config_(config), run_dir_(std::move(run_dir)), group_(group) {}
+    : config_(config),
+      run_dir_(std::move(run_dir)),
+      group_(group),
+      nonfinite_(config.trainer.max_nonfinite_steps) {}
 
 absl::StatusOr<std::unique_ptr<SftTrainer>> SftTrainer::create(const ExperimentConfig& config,
                                                                const fs::path& run_dir,
@@ -140,10 +143,11 @@ absl::StatusOr<Metrics> SftTrainer::train_step() {
   TERSE_RETURN_IF_ERROR(group_->all_reduce_sum({loss_sum}));
   const double loss = loss_sum.item<double>();
   const double backward_seconds = seconds_since(backward_start);
-  // 3. Update: clip, then AdamW.
+  // 3. Update: clip, then AdamW; an update with a NaN or infinite loss or gradient is skipped.
   const Clock::time_point update_start = Clock::now();
   const double grad_norm = clip_gradients();
-  optimizer_->step();
+  TERSE_ASSIGN_OR_RETURN(const bool finite, nonfinite_.admit(loss, grad_norm, state_.step + 1));
+  if (finite) optimizer_->step();
   const double update_seconds = seconds_since(update_start);
   ++state_.step;
   state_.cursor = sampler_->cursor();
@@ -155,7 +159,8 @@ absl::StatusOr<Metrics> SftTrainer::train_step() {
                  {"tokens_per_s", static_cast<double>(tokens) / seconds},
                  {"time/train_s", seconds},
                  {"time/forward_backward_s", backward_seconds},
-                 {"time/update_s", update_seconds}};
+                 {"time/update_s", update_seconds},
+                 {"train/skipped_updates", static_cast<double>(nonfinite_.skipped())}};
 }
 
 double SftTrainer::evaluate() {
@@ -187,6 +192,7 @@ absl::Status SftTrainer::write_checkpoint_files(const fs::path& dir) {
 }
 
 absl::Status SftTrainer::save() {
+  TERSE_RETURN_IF_ERROR(check_replicas_agree(*group_, model_->parameters(), state_.step));
   if (group_->is_main()) {
     const CheckpointFiles files = [this](const fs::path& dir) {
       return write_checkpoint_files(dir);

@@ -31,6 +31,7 @@
 #include "trainer/experiment_config.h"
 #include "trainer/sft_batch.h"
 #include "trainer/training_setup.h"
+#include "trainer/update_guard.h"
 
 namespace terse {
 
@@ -48,8 +49,9 @@ class SftTrainer {
   // to `console`, checkpointing every trainer.save_every steps and at the end.
   absl::Status run(std::ostream& console);
 
-  // One optimiser step on the next batch; returns loss, lr, grad_norm (before clipping), tokens,
-  // tokens_per_s and the seconds of the step and of its phases (time/...).
+  // One optimiser step on the next batch (skipped when its loss or gradient is not finite);
+  // returns loss, lr, grad_norm (before clipping), tokens, tokens_per_s, the seconds of the step
+  // and of its phases (time/...) and train/skipped_updates.
   absl::StatusOr<Metrics> train_step();
   // Token-mean completion loss over the fixed evaluation examples (no gradient).
   double evaluate();
@@ -88,6 +90,7 @@ class SftTrainer {
   std::vector<Problem> eval_problems_;  // the first trainer.sft.eval_generate test problems
   std::unique_ptr<EpochSampler> sampler_;
   TrainerState state_;
+  NonFiniteGuard nonfinite_;
 };
 
 }  // namespace terse

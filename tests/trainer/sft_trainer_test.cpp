@@ -14,6 +14,7 @@
 #include "data/dataset.h"
 #include "data/task_tokenizer.h"
 #include "models/hf_checkpoint.h"
+#include "models/safetensors.h"
 #include "models/tokenizer_loader.h"
 #include "tests/catch.h"
 #include "tests/test_util.h"
@@ -272,6 +273,52 @@ TEST_CASE("SFT loss falls on a tiny arithmetic run", "[sft]") {
   CHECK(last < 0.6 * first);
   CHECK(metrics.back().second.at("eval/loss") < 0.6 * first);
   CHECK(metrics.front().second.count("eval/loss") == 0);
+}
+
+TEST_CASE("SFT skips updates whose gradient is not finite and never saves such weights", "[sft]") {
+  // A learning rate that blows the weights up: later losses and gradients overflow to inf and
+  // NaN. Those updates are skipped, and every checkpoint holds finite weights.
+  TempDir dir;
+  ExperimentConfig config = tiny_sft_config(dir.path(), "blows_up");
+  config.trainer.lr = 1e12;
+  config.trainer.steps = 6;
+  config.trainer.save_every = 2;
+  config.trainer.keep_checkpoints = 3;
+  config.trainer.eval_every = 0;
+  config.trainer.max_nonfinite_steps = 100;
+  const auto metrics = train(config);
+  REQUIRE(metrics.size() == 6);
+  const double skipped = metrics.back().second.at("train/skipped_updates");
+  CHECK(skipped > 0);
+  int64_t nonfinite_steps = 0;  // logged as null, read back as absent or NaN
+  for (const auto& [step, m] : metrics) {
+    const auto grad = m.find("grad_norm");
+    const auto loss = m.find("loss");
+    nonfinite_steps += grad == m.end() || loss == m.end() || !std::isfinite(grad->second) ||
+                       !std::isfinite(loss->second);
+  }
+  CHECK(static_cast<double>(nonfinite_steps) == skipped);
+  for (const char* step : {"step-00000002", "step-00000004", "step-00000006"}) {
+    INFO(step);
+    auto checkpoint = SafetensorsCheckpoint::open((dir / "blows_up/checkpoints" / step).string());
+    REQUIRE(checkpoint.ok());
+    for (const std::string& name : checkpoint->names()) {
+      INFO(name);
+      CHECK(torch::isfinite(checkpoint->tensor(name)).all().item<bool>());
+    }
+  }
+
+  // Stopping is still possible: with max_nonfinite_steps 1 the first skipped update ends the run.
+  config.run.name = "stops";
+  config.trainer.max_nonfinite_steps = 1;
+  const std::string yaml = config_to_yaml([&](ConfigVisitor& v) { config.visit(v); }, false);
+  auto run_dir = prepare_run_directory(config.run, yaml);
+  REQUIRE(run_dir.ok());
+  auto trainer = SftTrainer::create(config, *run_dir);
+  REQUIRE(trainer.ok());
+  std::ostringstream console;
+  const absl::Status status = (*trainer)->run(console);
+  CHECK_THAT(std::string(status.message()), Catch::Contains("1 updates in a row had a non-finite"));
 }
 
 TEST_CASE("SFT stopped and resumed writes the metrics of an uninterrupted run", "[sft]") {
