@@ -4,9 +4,11 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "absl/strings/str_cat.h"
 #include "cli/command.h"
 #include "cli/config_args.h"
 #include "cli/run_setup.h"
+#include "core/dir_lock.h"
 #include "core/status.h"
 #include "trainer/demo.h"
 
@@ -24,15 +26,29 @@ class DemoCommand : public Command {
   absl::Status run() override {
     TERSE_ASSIGN_OR_RETURN(const ExperimentConfig config, load_demo_config(words_));
     TERSE_ASSIGN_OR_RETURN(std::unique_ptr<ProcessGroup> group, join_process_group(config));
-    if (fresh_ && group->is_main()) {
-      std::error_code error;
-      std::filesystem::remove_all(out_, error);
-    }
+    if (group->is_main()) TERSE_RETURN_IF_ERROR(claim_output());
     TERSE_RETURN_IF_ERROR(group->barrier());
     return run_demo(config, out_, *group, std::cout).status();
   }
 
  private:
+  // Creates and locks --out (a second demo there is refused), emptied first with --fresh.
+  absl::Status claim_output() {
+    namespace fs = std::filesystem;
+    std::error_code error;
+    fs::create_directories(out_, error);
+    if (error) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot create `", out_, "`: ", error.message()));
+    }
+    TERSE_RETURN_IF_ERROR(lock_directory(out_));
+    if (!fresh_) return absl::OkStatus();
+    for (const fs::directory_entry& entry : fs::directory_iterator(out_, error)) {
+      if (entry.path().filename() != kDirLockFile) fs::remove_all(entry.path(), error);
+    }
+    return absl::OkStatus();
+  }
+
   std::string out_ = "runs/demo";
   bool fresh_ = false;
   std::vector<std::string> words_;

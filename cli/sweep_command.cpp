@@ -12,6 +12,7 @@
 #include "cli/command.h"
 #include "cli/config_args.h"
 #include "core/config_loader.h"
+#include "core/dir_lock.h"
 #include "core/elapsed.h"
 #include "core/launcher.h"
 #include "core/process_pool.h"
@@ -151,6 +152,7 @@ class SweepCommand : public Command {
       return absl::FailedPreconditionError(absl::StrCat("cannot create the sweep directory `",
                                                         spec_.out.string(), "`: ", ec.message()));
     }
+    TERSE_RETURN_IF_ERROR(lock_directory(spec_.out));  // one sweep at a time in a directory
     TERSE_ASSIGN_OR_RETURN(const auto states, read_sweep_state(spec_.out));
     TERSE_RETURN_IF_ERROR(check_same_sweep(states));
     TERSE_RETURN_IF_ERROR(write_sweep_plan(spec_.out, spec_));

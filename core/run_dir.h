@@ -15,7 +15,9 @@ inline constexpr char kRunConfigFile[] = "config.yaml";
 
 // Creates the directory `run.dir/run.name` and writes `resolved_yaml` to its config.yaml.
 // An existing, non-empty directory is an error unless `run.resume` (kept as it is, its
-// config.yaml untouched) or `run.overwrite` (deleted first).
+// config.yaml untouched) or `run.overwrite` (deleted first). The process holds the directory's
+// lock from then on (core/dir_lock.h): a directory another process holds is an error that names
+// that process, whatever run.resume and run.overwrite say.
 absl::StatusOr<std::filesystem::path> prepare_run_directory(const RunConfig& run,
                                                             absl::string_view resolved_yaml);
 

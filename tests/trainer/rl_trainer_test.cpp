@@ -447,3 +447,55 @@ TEST_CASE("terse train killed with SIGKILL again and again resumes to the uninte
 
 }  // namespace
 }  // namespace terse
+
+namespace terse {
+namespace {
+
+TEST_CASE("a run directory in use is refused, and free again once its process dies",
+          "[sft][cli][lock]") {
+  TempDir dir;
+  const std::string common =
+      " run.dir=" + dir.path().string() +
+      " run.name=busy model.hidden_size=32 model.num_layers=1 model.num_heads=2 "
+      "model.num_kv_heads=2 model.intermediate_size=64 data.train_size=32 data.test_size=8 "
+      "trainer.sft.batch_size=4 trainer.eval_every=0 trainer.save_every=1";
+  const fs::path metrics_file = dir / "busy" / kMetricsFile;
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    const std::string command =
+        testing::terse_command("sft trainer.steps=100000" + common) + " > /dev/null 2>&1";
+    execl("/bin/sh", "sh", "-c", ("exec " + command).c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Wait until the first run has logged a step (so it owns its directory and has a checkpoint).
+  while (!(fs::exists(metrics_file) && !testing::read_file(metrics_file).empty())) {
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, WNOHANG) == 0);  // still running
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  // Neither resuming nor overwriting may enter it: exit 2, naming the directory and the holder.
+  for (const char* mode : {" run.resume=true", " run.overwrite=true"}) {
+    const auto second =
+        testing::run_command(testing::terse_command("sft trainer.steps=3" + common + mode));
+    INFO(mode << ": " << second.err);
+    CHECK(second.exit_code == 2);
+    CHECK_THAT(second.err, Catch::Contains((dir / "busy").string() + "` is in use by process " +
+                                           std::to_string(pid)));
+  }
+  CHECK(fs::exists(metrics_file));  // the overwrite deleted nothing
+  int status = 0;
+  CHECK(waitpid(pid, &status, WNOHANG) == 0);  // and the first run goes on
+  kill(pid, SIGKILL);
+  waitpid(pid, &status, 0);
+  // The kernel released the lock with the process: the run resumes from its checkpoint.
+  // (trainer.steps=1 is behind the checkpoint, so it ends at once.)
+  const auto resumed = testing::run_command(
+      testing::terse_command("sft trainer.steps=1" + common + " run.resume=true"));
+  INFO(resumed.err);
+  CHECK(resumed.exit_code == 0);
+  CHECK_THAT(resumed.out, Catch::Contains("from step"));
+}
+
+}  // namespace
+}  // namespace terse
