@@ -375,6 +375,19 @@ namespace {
 
 using testing::without_timing;
 
+// Starts `terse ARGS` in the background, its output discarded; returns its process id (the
+// shell execs terse, so the id is terse's own).
+pid_t start_terse(const std::string& args) {
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    const std::string command = testing::terse_command(args) + " > /dev/null 2>&1";
+    execl("/bin/sh", "sh", "-c", ("exec " + command).c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  return pid;
+}
+
 TEST_CASE("terse train killed with SIGKILL again and again resumes to the uninterrupted result",
           "[rl][kill]") {
   TempDir dir;
@@ -404,14 +417,7 @@ TEST_CASE("terse train killed with SIGKILL again and again resumes to the uninte
     const std::string resume = attempt == 0 ? "" : " run.resume=true";
     const int64_t before = fs::exists(metrics_file) ? logged_steps() : 0;
     const int64_t target = before + 1 + static_cast<int64_t>(rng() % 3);
-    const pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-      const std::string command =
-          testing::terse_command("train run.name=killed" + common + resume) + " > /dev/null 2>&1";
-      execl("/bin/sh", "sh", "-c", ("exec " + command).c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
+    const pid_t pid = start_terse("train run.name=killed" + common + resume);
     int status = 0;
     bool exited = false;
     while (!(fs::exists(metrics_file) && logged_steps() >= target)) {
@@ -460,14 +466,7 @@ TEST_CASE("a run directory in use is refused, and free again once its process di
       "model.num_kv_heads=2 model.intermediate_size=64 data.train_size=32 data.test_size=8 "
       "trainer.sft.batch_size=4 trainer.eval_every=0 trainer.save_every=1";
   const fs::path metrics_file = dir / "busy" / kMetricsFile;
-  const pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    const std::string command =
-        testing::terse_command("sft trainer.steps=100000" + common) + " > /dev/null 2>&1";
-    execl("/bin/sh", "sh", "-c", ("exec " + command).c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
+  const pid_t pid = start_terse("sft trainer.steps=100000" + common);
   // Wait until the first run has logged a step (so it owns its directory and has a checkpoint).
   while (!(fs::exists(metrics_file) && !testing::read_file(metrics_file).empty())) {
     int status = 0;
