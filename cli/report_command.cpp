@@ -10,6 +10,7 @@
 #include "core/status.h"
 #include "core/sweep_state.h"
 #include "core/sweep_summary.h"
+#include "trainer/metric_registry.h"
 
 namespace terse {
 namespace {
@@ -25,8 +26,8 @@ class ReportCommand : public Command {
                    "Where to write the page (default: report.html in the first "
                    "run directory when there is one run, else ./report.html).");
     app.add_option("--metrics", metrics_,
-                   "Metrics to chart (default: reward, accuracy, length, "
-                   "KL, entropy, evaluation, loss).");
+                   "Metrics to chart (default: those marked chart in docs/METRICS.md: "
+                   "loss, reward, accuracy, length, KL, entropy, evaluation).");
   }
 
   absl::Status run() override {
@@ -47,7 +48,7 @@ class ReportCommand : public Command {
                              : "report.html");
     const std::string title = runs.size() == 1 ? runs[0].name : absl::StrCat(runs.size(), " runs");
     TERSE_RETURN_IF_ERROR(write_file_atomically(
-        out, run_report_html(runs, metrics_.empty() ? default_report_metrics() : metrics_,
+        out, run_report_html(runs, metrics_.empty() ? chart_metrics() : metrics_,
                              absl::StrCat("terse report: ", title))));
     std::cout << "report: " << out << "\n";
     return absl::OkStatus();
@@ -56,7 +57,7 @@ class ReportCommand : public Command {
  private:
   // Writes the sweep's summary and adds the curves of its runs that have metrics.
   static absl::Status add_sweep(const std::filesystem::path& dir, std::vector<RunCurves>* runs) {
-    TERSE_RETURN_IF_ERROR(write_sweep_summary(dir));
+    TERSE_RETURN_IF_ERROR(write_sweep_summary(dir, summary_metrics()));
     std::cout << "sweep summary: " << (dir / kSweepSummaryMd).string() << ", "
               << (dir / kSweepSummaryCsv).string() << ", " << (dir / kSweepParetoSvg).string()
               << "\n";

@@ -21,7 +21,7 @@ class SftCommand : public Command {
     TERSE_ASSIGN_OR_RETURN(TrainingRun run, join_training_run(words_));
     TERSE_RETURN_IF_ERROR(prepare_training_run(&run, std::cout));
     TERSE_ASSIGN_OR_RETURN(std::unique_ptr<SftTrainer> trainer,
-                           SftTrainer::create(run.config, run.dir, run.group.get()));
+                           SftTrainer::create(run.config, run.dir, *run.group));
     return trainer->run(std::cout);
   }
 

@@ -20,6 +20,7 @@
 #include "core/sweep_spec.h"
 #include "core/sweep_state.h"
 #include "core/sweep_summary.h"
+#include "trainer/metric_registry.h"
 
 namespace terse {
 namespace {
@@ -181,7 +182,7 @@ class SweepCommand : public Command {
     callbacks.on_finish = [&](size_t job, const PoolResult& result) { on_finish(job, result); };
     TERSE_ASSIGN_OR_RETURN(const bool complete, run_process_pool(jobs, spec_.parallel, callbacks));
     TERSE_RETURN_IF_ERROR(state_error_);
-    TERSE_RETURN_IF_ERROR(write_sweep_summary(spec_.out));
+    TERSE_RETURN_IF_ERROR(write_sweep_summary(spec_.out, summary_metrics()));
     std::cout << "summary: " << (spec_.out / kSweepSummaryMd).string() << ", "
               << (spec_.out / kSweepSummaryCsv).string() << ", "
               << (spec_.out / kSweepParetoSvg).string() << std::endl;

@@ -12,15 +12,6 @@ namespace terse {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string>& default_report_metrics() {
-  static const std::vector<std::string> metrics = {
-      "reward/mean",   "reward/accuracy",  "length/mean",
-      "length/p90",    "policy/kl",        "policy/entropy",
-      "eval/accuracy", "eval/length_mean", "eval/tokens_per_correct",
-      "loss",          "eval/loss"};
-  return metrics;
-}
-
 absl::StatusOr<RunCurves> read_run_curves(const fs::path& run_dir) {
   TERSE_ASSIGN_OR_RETURN(auto rows, read_metrics_log(run_dir / kMetricsFile));
   fs::path name = run_dir;

@@ -20,9 +20,6 @@ struct RunCurves {
   std::vector<std::pair<int64_t, Metrics>> rows;  // (step, metrics) in file order
 };
 
-// The metrics charted when present: reward, accuracy, length, KL, entropy, evaluation, loss.
-const std::vector<std::string>& default_report_metrics();
-
 // Reads `run_dir`/metrics.jsonl. NotFound naming the file when it is missing.
 absl::StatusOr<RunCurves> read_run_curves(const std::filesystem::path& run_dir);
 

@@ -45,12 +45,13 @@ std::vector<std::string> cells_of(const SweepRow& row) {
   return cells;
 }
 
-std::vector<std::string> header_of(const std::vector<std::string>& keys) {
+std::vector<std::string> header_of(const std::vector<std::string>& keys,
+                                   const SummaryMetrics& metrics) {
   std::vector<std::string> header = {"run"};
   header.insert(header.end(), keys.begin(), keys.end());
-  for (const char* column :
-       {"status", "seconds", "eval/accuracy", "eval/length_mean", "eval/tokens_per_correct"}) {
-    header.emplace_back(column);
+  for (const std::string& column : {std::string("status"), std::string("seconds"), metrics.accuracy,
+                                    metrics.length, metrics.tokens_per_correct}) {
+    header.push_back(column);
   }
   return header;
 }
@@ -87,6 +88,7 @@ std::vector<size_t> pareto_front(const std::vector<std::pair<double, double>>& p
 }
 
 absl::StatusOr<std::vector<SweepRow>> read_sweep_rows(const fs::path& sweep_dir,
+                                                      const SummaryMetrics& metrics,
                                                       std::vector<std::string>* keys) {
   TERSE_ASSIGN_OR_RETURN(const SweepSpec plan, read_sweep_plan(sweep_dir));
   TERSE_ASSIGN_OR_RETURN(const auto states, read_sweep_state(sweep_dir));
@@ -102,16 +104,16 @@ absl::StatusOr<std::vector<SweepRow>> read_sweep_rows(const fs::path& sweep_dir,
     if (state != states.end()) row.seconds = state->second.seconds;
     const auto curves = read_run_curves(sweep_dir / run.name);
     if (curves.ok()) {
-      row.accuracy = final_metric(*curves, "eval/accuracy");
-      row.length_mean = final_metric(*curves, "eval/length_mean");
-      row.tokens_per_correct = final_metric(*curves, "eval/tokens_per_correct");
+      row.accuracy = final_metric(*curves, metrics.accuracy);
+      row.length_mean = final_metric(*curves, metrics.length);
+      row.tokens_per_correct = final_metric(*curves, metrics.tokens_per_correct);
     }
     rows.push_back(std::move(row));
   }
   return rows;
 }
 
-std::string sweep_summary_csv(const std::vector<std::string>& keys,
+std::string sweep_summary_csv(const std::vector<std::string>& keys, const SummaryMetrics& metrics,
                               const std::vector<SweepRow>& rows) {
   auto line = [](const std::vector<std::string>& cells) {
     return absl::StrCat(absl::StrJoin(cells, ",",
@@ -120,12 +122,12 @@ std::string sweep_summary_csv(const std::vector<std::string>& keys,
                                       }),
                         "\n");
   };
-  std::string csv = line(header_of(keys));
+  std::string csv = line(header_of(keys, metrics));
   for (const SweepRow& row : rows) csv += line(cells_of(row));
   return csv;
 }
 
-std::string sweep_summary_md(const std::vector<std::string>& keys,
+std::string sweep_summary_md(const std::vector<std::string>& keys, const SummaryMetrics& metrics,
                              const std::vector<SweepRow>& rows) {
   auto line = [](const std::vector<std::string>& cells) {
     return absl::StrCat("| ",
@@ -135,14 +137,14 @@ std::string sweep_summary_md(const std::vector<std::string>& keys,
                                       }),
                         " |\n");
   };
-  const std::vector<std::string> header = header_of(keys);
+  const std::vector<std::string> header = header_of(keys, metrics);
   std::string md = line(header);
   md += line(std::vector<std::string>(header.size(), "---"));
   for (const SweepRow& row : rows) md += line(cells_of(row));
   return md;
 }
 
-std::string sweep_pareto_svg(const std::vector<SweepRow>& rows) {
+std::string sweep_pareto_svg(const std::vector<SweepRow>& rows, const SummaryMetrics& metrics) {
   std::vector<PlotPoint> points;
   std::vector<std::pair<double, double>> xy;
   for (const SweepRow& row : rows) {
@@ -155,21 +157,22 @@ std::string sweep_pareto_svg(const std::vector<SweepRow>& rows) {
   PlotOptions options;
   options.title = points.empty() ? "accuracy against mean tokens (no run has evaluated yet)"
                                  : "accuracy against mean tokens; the line is the Pareto front";
-  options.x_label = "eval/length_mean (tokens)";
-  options.y_label = "eval/accuracy";
+  options.x_label = metrics.length + " (tokens)";
+  options.y_label = metrics.accuracy;
   options.width = 640;
   options.height = 400;
   return svg_scatter_chart(points, front, options);
 }
 
-absl::Status write_sweep_summary(const fs::path& sweep_dir) {
+absl::Status write_sweep_summary(const fs::path& sweep_dir, const SummaryMetrics& metrics) {
   std::vector<std::string> keys;
-  TERSE_ASSIGN_OR_RETURN(const std::vector<SweepRow> rows, read_sweep_rows(sweep_dir, &keys));
+  TERSE_ASSIGN_OR_RETURN(const std::vector<SweepRow> rows,
+                         read_sweep_rows(sweep_dir, metrics, &keys));
   TERSE_RETURN_IF_ERROR(
-      write_file_atomically(sweep_dir / kSweepSummaryCsv, sweep_summary_csv(keys, rows)));
+      write_file_atomically(sweep_dir / kSweepSummaryCsv, sweep_summary_csv(keys, metrics, rows)));
   TERSE_RETURN_IF_ERROR(
-      write_file_atomically(sweep_dir / kSweepSummaryMd, sweep_summary_md(keys, rows)));
-  return write_file_atomically(sweep_dir / kSweepParetoSvg, sweep_pareto_svg(rows));
+      write_file_atomically(sweep_dir / kSweepSummaryMd, sweep_summary_md(keys, metrics, rows)));
+  return write_file_atomically(sweep_dir / kSweepParetoSvg, sweep_pareto_svg(rows, metrics));
 }
 
 }  // namespace terse

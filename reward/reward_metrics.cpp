@@ -45,15 +45,4 @@ RewardMetrics summarize_rewards(absl::Span<const RewardSample> samples,
   return m;
 }
 
-std::vector<std::pair<std::string, double>> named_metrics(const RewardMetrics& m) {
-  std::vector<std::pair<std::string, double>> rows = {
-      {"reward/total", m.total_mean},   {"reward/accuracy", m.accuracy},
-      {"reward/format", m.format_mean}, {"reward/length", m.length_term_mean},
-      {"length/mean", m.length_mean},   {"length/p50", m.length_p50},
-      {"length/p90", m.length_p90},     {"length/max", m.length_max},
-  };
-  if (m.tokens_per_correct) rows.emplace_back("length/tokens_per_correct", *m.tokens_per_correct);
-  return rows;
-}
-
 }  // namespace terse

@@ -32,11 +32,6 @@ struct RewardMetrics {
 RewardMetrics summarize_rewards(absl::Span<const RewardSample> samples,
                                 absl::Span<const RewardBreakdown> breakdowns);
 
-// The metrics under their stable names ("reward/total", "reward/accuracy" (the accuracy),
-// "reward/format", "reward/length", "length/mean", "length/p50", "length/p90", "length/max",
-// "length/tokens_per_correct"); the last is left out when nothing was correct.
-std::vector<std::pair<std::string, double>> named_metrics(const RewardMetrics& metrics);
-
 // The nearest-rank percentile `p` in (0, 100] of `values` (the ⌈p/100·n⌉-th smallest); 0 when
 // empty.
 double nearest_rank_percentile(std::vector<double> values, double p);

@@ -17,6 +17,7 @@
 #include "models/hf_checkpoint.h"
 #include "models/tokenizer_loader.h"
 #include "trainer/evaluator.h"
+#include "trainer/metric_registry.h"
 #include "trainer/rl_trainer.h"
 #include "trainer/sft_trainer.h"
 #include "trainer/training_setup.h"
@@ -70,7 +71,7 @@ absl::Status train_sft(const ExperimentConfig& phase, ProcessGroup& group, std::
   TERSE_RETURN_IF_ERROR(prepare_run(phase, group).status());
   TERSE_ASSIGN_OR_RETURN(
       std::unique_ptr<SftTrainer> trainer,
-      SftTrainer::create(phase, fs::path(phase.run.dir) / phase.run.name, &group));
+      SftTrainer::create(phase, fs::path(phase.run.dir) / phase.run.name, group));
   return trainer->run(console);
 }
 
@@ -135,7 +136,7 @@ absl::Status write_report(const fs::path& out, const DemoSummary& summary) {
     TERSE_ASSIGN_OR_RETURN(RunCurves curves, read_run_curves(out / name));
     runs.push_back(std::move(curves));
   }
-  const std::vector<std::string> metrics = {"eval/accuracy", "eval/length_mean", "reward/accuracy",
+  const std::vector<std::string> metrics = {kAccuracyMetric, kLengthMetric, "reward/accuracy",
                                             "length/mean"};
   TERSE_RETURN_IF_ERROR(write_text(out / kDemoSummaryFile, demo_summary_json(summary)));
   return write_text(out / kDemoReportFile,

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "core/status.h"
+#include "trainer/micro_batches.h"
+
 namespace terse {
 namespace {
 
@@ -126,6 +129,24 @@ std::vector<std::vector<float>> unpad_rows(const at::Tensor& values,
     rows.emplace_back(row, row + samples[i]->completion_ids.size());
   }
   return rows;
+}
+
+absl::Status for_each_micro_batch(const std::vector<const RlSample*>& samples, int64_t token_budget,
+                                  int64_t pad_id, at::Device device, const MicroBatchFn& fn) {
+  for (const std::vector<size_t>& part :
+       split_by_token_budget(input_lengths(samples), token_budget)) {
+    std::vector<const RlSample*> rows;
+    for (const size_t i : part) rows.push_back(samples[i]);
+    TERSE_RETURN_IF_ERROR(fn(make_rl_micro_batch(rows, pad_id, device), part, rows));
+  }
+  return absl::OkStatus();
+}
+
+std::vector<const RlSample*> sample_pointers(const std::vector<RlSample>& samples) {
+  std::vector<const RlSample*> out;
+  out.reserve(samples.size());
+  for (const RlSample& s : samples) out.push_back(&s);
+  return out;
 }
 
 }  // namespace terse

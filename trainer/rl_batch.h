@@ -12,8 +12,10 @@
 
 #include <ATen/ATen.h>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "models/transformer.h"
 #include "rollout/trajectory.h"
 
@@ -58,6 +60,18 @@ RlMicroBatch make_rl_micro_batch(const std::vector<const RlSample*>& samples, in
 
 // Input length (sequence minus one) of each sample: what micro-batches are budgeted by.
 std::vector<int64_t> input_lengths(const std::vector<const RlSample*>& samples);
+
+// Calls `fn` with each micro-batch of `samples` (at most `token_budget` padded input tokens,
+// trainer/micro_batches.h) on `device`, the indices in `samples` of its rows and the rows
+// themselves; stops at the first error.
+using MicroBatchFn =
+    std::function<absl::Status(const RlMicroBatch& batch, const std::vector<size_t>& indices,
+                               const std::vector<const RlSample*>& rows)>;
+absl::Status for_each_micro_batch(const std::vector<const RlSample*>& samples, int64_t token_budget,
+                                  int64_t pad_id, at::Device device, const MicroBatchFn& fn);
+
+// Pointers to every sample, in order.
+std::vector<const RlSample*> sample_pointers(const std::vector<RlSample>& samples);
 
 struct PolicyOutputs {
   at::Tensor logprobs;  // [n, T] float32: log softmax(logits / temperature) at the token

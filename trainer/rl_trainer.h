@@ -1,16 +1,18 @@
-// `terse train`: the RL run loop of the GRPO family and PPO. Each step
+// `terse train`: the RL trainer of the GRPO family and PPO, in stages, each its own file:
 //
-//   rollout   every rank samples rollout.group_size completions for its share of
-//             trainer.batch_prompts prompts (the policy itself samples: colocated mode), or
-//             receives them from rollout-worker ranks (disaggregated: trainer/rollout_service.h);
-//   reward    each completion is graded by its problem's verifier and scored by the reward
-//             composer (accuracy, format and the length penalty);
-//   filter    DAPO dynamic sampling (with refill), GFPO, masking of truncated samples;
-//   advantage group-relative (GRPO) or GAE over a value head or a separate critic (PPO);
-//   update    trainer.epochs passes over the batch in trainer.minibatches optimiser steps, each
-//             the clipped loss against the behaviour log-probs, micro-batched by token budget,
-//             gradients summed over ranks, then clipped and applied by AdamW.
+//   rollout    trainer/rollout_source.h     this rank's share of trainer.batch_prompts prompts,
+//                                           rollout.group_size completions each, sampled by the
+//                                           policy (colocated) or by rollout workers
+//                                           (disaggregated);
+//   scoring    trainer/rollout_collector.h  graded, scored (accuracy, format, length penalty) and
+//                                           filtered (DAPO dynamic sampling, truncation masking);
+//   advantage  trainer/rl_algorithm.h       group-relative (GRPO family, GFPO) or GAE over a
+//                                           critic (PPO): the algorithm is a strategy;
+//   update     trainer/rl_update.h          trainer.epochs x trainer.minibatches optimiser
+//                                           steps of the clipped loss, micro-batched by token
+//                                           budget, gradients summed over ranks.
 //
+// The run itself (logging, evaluation and checkpoint cadence, resume) is trainer/train_loop.h.
 // Rank 0 writes metrics.jsonl, TensorBoard events, samples.jsonl and checkpoints; every rank
 // resumes from the latest checkpoint. Sampling seeds follow the data cursor and minibatch order
 // follows the step, so a run resumed from a checkpoint repeats the uninterrupted one.
@@ -30,33 +32,23 @@
 #include "core/process_group.h"
 #include "data/problem.h"
 #include "models/transformer.h"
-#include "reward/reward_composer.h"
-#include "rollout/rollout_worker.h"
-#include "trainer/evaluator.h"
 #include "trainer/experiment_config.h"
-#include "trainer/rl_batch.h"
+#include "trainer/rl_algorithm.h"
+#include "trainer/rl_update.h"
+#include "trainer/rollout_collector.h"
 #include "trainer/rollout_service.h"
-#include "trainer/spike_detector.h"
+#include "trainer/rollout_source.h"
+#include "trainer/samples_log.h"
+#include "trainer/train_loop.h"
 #include "trainer/training_setup.h"
 #include "trainer/update_guard.h"
 
 namespace terse {
 
-inline constexpr char kSamplesFile[] = "samples.jsonl";
 inline constexpr char kCriticDir[] = "critic";
 
-// What one step sampled, after grading, scoring and filtering.
-struct Rollout {
-  std::vector<RlSample> samples;  // the samples that train (filters applied)
-  Metrics metrics;                // reward/..., length/..., samples/... over every sample drawn
-  int64_t cursor = 0;             // the data cursor after the batch
-};
-
-class RlTrainer {
+class RlTrainer : public Trainer {
  public:
-  // What each sample contributes to the step's reward and length metrics.
-  struct SampleStats;
-
   // Sets up the run in `run_dir` (prepared by the caller; only rank 0 writes to it): tokenizer,
   // policy (model.path: a model directory, checkpoint or run directory; empty: a fresh model of
   // the task tokenizer), reference and critic when the config needs them, prompts, optimiser, and
@@ -68,54 +60,38 @@ class RlTrainer {
                                                            ProcessGroup& group,
                                                            RolloutClient* rollouts = nullptr);
 
-  // Trains from the current step to trainer.steps: metrics every step, evaluation every
-  // trainer.eval_every steps, a checkpoint every trainer.save_every steps and at the end.
+  // Trains from the current step to trainer.steps (trainer/train_loop.h).
   absl::Status run(std::ostream& console);
 
-  // One RL step (rollout, reward, advantages, update); returns its metrics.
-  absl::StatusOr<Metrics> train_step();
-  // Samples and grades the held-out problems (rank 0's view; other ranks return empty).
-  absl::StatusOr<EvalResult> evaluate();
+  // One RL step (rollout, scoring, advantages, update); returns its metrics.
+  absl::StatusOr<Metrics> train_step() override;
+  // Rank 0: samples and grades the held-out problems, appends the first trainer.log_samples to
+  // samples.jsonl and returns eval/...; other ranks return none.
+  absl::StatusOr<Metrics> evaluate() override;
   // Checks that every rank holds the same weights, writes a checkpoint of the current step
   // (rank 0), then waits for every rank.
   absl::Status save();
 
-  const TrainerState& state() const { return state_; }
+  const TrainerState& state() const override { return state_; }
   Transformer& model() { return model_; }
 
  private:
-  RlTrainer(const ExperimentConfig& config, std::filesystem::path run_dir, ProcessGroup& group,
-            RolloutClient* rollouts);
-  absl::Status set_up();
+  RlTrainer(const ExperimentConfig& config, std::filesystem::path run_dir, ProcessGroup& group);
+  absl::Status set_up(RolloutClient* rollouts);
   absl::Status load_models(const std::optional<std::filesystem::path>& checkpoint);
   absl::Status load_prompts();
-  // Samples, grades and scores one batch of prompts; applies the sample filters.
-  absl::StatusOr<Rollout> collect_rollout();
-  // One round of sampling: this rank's share of a batch, and the data cursor after it.
-  absl::StatusOr<std::vector<Trajectory>> sample_round(int64_t* cursor);
-  // Disaggregated: sends the updated weights to the workers when they will use them.
-  absl::StatusOr<Metrics> publish_weights();
-  // Grades and scores `batch`: its samples, their total rewards and their stats.
-  std::vector<RlSample> score(const Trajectory& batch, std::vector<double>* totals,
-                              std::vector<SampleStats>* stats);
-  // Reference log-probs, old values and advantages of the batch's samples.
-  void prepare(std::vector<RlSample>& samples);
-  void set_group_advantages(std::vector<RlSample>& samples, const std::vector<double>& totals);
-  absl::Status set_gae_advantages(std::vector<RlSample>& samples,
-                                  const std::vector<double>& totals);
-  // The optimiser steps of one rollout batch.
-  absl::StatusOr<Metrics> update(const std::vector<RlSample>& samples);
-  absl::StatusOr<Metrics> minibatch_step(const std::vector<const RlSample*>& samples);
-  absl::Status write_checkpoint_files(const std::filesystem::path& dir);
-  absl::Status write_samples(const EvalResult& result);
-  // Adds train/loss_z and train/grad_norm_z; a line on `console` when either is a spike.
-  void detect_spikes(Metrics& metrics, std::ostream& console);
-  std::vector<at::Tensor> trained_parameters();
+  absl::Status set_up_stages(RolloutClient* rollouts);
+  // policy/entropy and policy/staleness of the samples that trained at step state_.step.
+  absl::StatusOr<Metrics> policy_metrics(const std::vector<RlSample>& samples);
+  absl::Status write_checkpoint_files(const std::filesystem::path& dir) override;
+  std::vector<at::Tensor> trained_parameters() override;
+  absl::StatusOr<std::string> start(std::optional<int64_t> resume_step) override;
+  std::string step_summary(const Metrics& metrics, bool evaluated) const override;
+  std::string progress_detail(const Metrics& metrics) const override;
 
   ExperimentConfig config_;
   std::filesystem::path run_dir_;
   ProcessGroup& group_;
-  RolloutClient* rollouts_;  // disaggregated mode; null when colocated
   at::Device device_ = at::kCPU;
   RunTokenizer tokenizer_;
   std::string initial_model_;  // the resolved model.path the run started from
@@ -123,15 +99,16 @@ class RlTrainer {
   Transformer reference_{nullptr};  // frozen starting policy, when the loss has a KL term
   Transformer critic_{nullptr};     // PPO with trainer.ppo.separate_critic
   std::unique_ptr<torch::optim::AdamW> optimizer_;
-  std::unique_ptr<RolloutWorker> worker_;  // colocated mode
-  std::optional<RewardComposer> composer_;
   std::vector<Problem> train_;
   std::vector<Problem> test_;
   std::vector<int64_t> length_targets_;  // [train problems] with l1_* kinds, else empty
   TrainerState state_;
-  SpikeDetector loss_spikes_;
-  SpikeDetector grad_norm_spikes_;
   NonFiniteGuard nonfinite_;
+  // The stages of a step, in order.
+  std::unique_ptr<RolloutSource> source_;
+  std::unique_ptr<RolloutCollector> collector_;
+  std::unique_ptr<RlAlgorithm> algorithm_;
+  std::unique_ptr<RlUpdate> update_;
 };
 
 }  // namespace terse

@@ -6,17 +6,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/checkpoint.h"
-#include "core/cpu_usage.h"
 #include "core/device.h"
 #include "core/elapsed.h"
-#include "core/progress.h"
 #include "core/status.h"
-#include "core/tensorboard_writer.h"
 #include "data/dataset.h"
 #include "models/hf_checkpoint.h"
 #include "trainer/data_parallel.h"
 #include "trainer/evaluator.h"
-#include "trainer/grad_clip.h"
+#include "trainer/metric_registry.h"
 
 namespace terse {
 namespace {
@@ -34,7 +31,7 @@ std::vector<const SftExample*> pointers(const std::vector<SftExample>& examples,
 
 }  // namespace
 
-SftTrainer::SftTrainer(const ExperimentConfig& config, fs::path run_dir, ProcessGroup* group)
+SftTrainer::SftTrainer(const ExperimentConfig& config, fs::path run_dir, ProcessGroup& group)
     : config_(config),
       run_dir_(std::move(run_dir)),
       group_(group),
@@ -42,13 +39,8 @@ SftTrainer::SftTrainer(const ExperimentConfig& config, fs::path run_dir, Process
 
 absl::StatusOr<std::unique_ptr<SftTrainer>> SftTrainer::create(const ExperimentConfig& config,
                                                                const fs::path& run_dir,
-                                                               ProcessGroup* group) {
+                                                               ProcessGroup& group) {
   std::unique_ptr<SftTrainer> trainer(new SftTrainer(config, run_dir, group));
-  if (group == nullptr) {
-    TERSE_ASSIGN_OR_RETURN(trainer->own_group_,
-                           ProcessGroup::connect(DistEnv{}, ProcessGroupOptions{}));
-    trainer->group_ = trainer->own_group_.get();
-  }
   TERSE_RETURN_IF_ERROR(trainer->set_up());
   return trainer;
 }
@@ -103,7 +95,7 @@ double SftTrainer::accumulate_gradients(const std::vector<const SftExample*>& ex
   std::vector<const SftExample*> share;
   for (size_t i = 0; i < examples.size(); ++i) {
     loss_tokens += sft_loss_tokens(*examples[i]);
-    if (static_cast<int64_t>(i) % group_->world_size() == group_->rank()) {
+    if (static_cast<int64_t>(i) % group_.world_size() == group_.rank()) {
       share.push_back(examples[i]);
     }
   }
@@ -118,14 +110,6 @@ double SftTrainer::accumulate_gradients(const std::vector<const SftExample*>& ex
   return loss;
 }
 
-double SftTrainer::clip_gradients() {
-  std::vector<at::Tensor> grads;
-  for (const at::Tensor& p : model_->parameters()) {
-    if (p.grad().defined()) grads.push_back(p.grad());
-  }
-  return clip_grad_norm(grads, config_.trainer.max_grad_norm);
-}
-
 absl::StatusOr<Metrics> SftTrainer::train_step() {
   const Clock::time_point start = Clock::now();
   // 1. Batch: the next examples in the epoch order.
@@ -138,16 +122,16 @@ absl::StatusOr<Metrics> SftTrainer::train_step() {
   const Clock::time_point backward_start = Clock::now();
   optimizer_->zero_grad();
   const double local_loss = accumulate_gradients(examples);
-  TERSE_RETURN_IF_ERROR(all_reduce_gradients(*group_, model_->parameters()));
-  at::Tensor loss_sum = at::tensor({local_loss}, at::kDouble);
-  TERSE_RETURN_IF_ERROR(group_->all_reduce_sum({loss_sum}));
-  const double loss = loss_sum.item<double>();
+  TERSE_RETURN_IF_ERROR(all_reduce_gradients(group_, model_->parameters()));
+  TERSE_ASSIGN_OR_RETURN(const Metrics summed,
+                         reduce_metrics(group_, {{"loss", local_loss}}, MetricWeights{}));
+  const double loss = summed.at("loss");
   const double backward_seconds = seconds_since(backward_start);
   // 3. Update: clip, then AdamW; an update with a NaN or infinite loss or gradient is skipped.
   const Clock::time_point update_start = Clock::now();
-  const double grad_norm = clip_gradients();
-  TERSE_ASSIGN_OR_RETURN(const bool finite, nonfinite_.admit(loss, grad_norm, state_.step + 1));
-  if (finite) optimizer_->step();
+  TERSE_ASSIGN_OR_RETURN(const double grad_norm, apply_update(*optimizer_, model_->parameters(),
+                                                              config_.trainer.max_grad_norm, loss,
+                                                              state_.step + 1, nonfinite_));
   const double update_seconds = seconds_since(update_start);
   ++state_.step;
   state_.cursor = sampler_->cursor();
@@ -163,7 +147,7 @@ absl::StatusOr<Metrics> SftTrainer::train_step() {
                  {"train/skipped_updates", static_cast<double>(nonfinite_.skipped())}};
 }
 
-double SftTrainer::evaluate() {
+double SftTrainer::evaluate_loss() {
   torch::NoGradGuard no_grad;
   double loss_sum = 0;
   int64_t loss_tokens = 0;
@@ -192,78 +176,49 @@ absl::Status SftTrainer::write_checkpoint_files(const fs::path& dir) {
 }
 
 absl::Status SftTrainer::save() {
-  TERSE_RETURN_IF_ERROR(check_replicas_agree(*group_, model_->parameters(), state_.step));
-  if (group_->is_main()) {
-    const CheckpointFiles files = [this](const fs::path& dir) {
-      return write_checkpoint_files(dir);
-    };
-    TERSE_RETURN_IF_ERROR(save_checkpoint(run_dir_ / kCheckpointsDir, state_.step, files,
-                                          config_.trainer.keep_checkpoints)
-                              .status());
-  }
-  return group_->barrier();
+  return save_trainer_checkpoint(*this, run_dir_, group_, config_.trainer.keep_checkpoints);
 }
 
 absl::Status SftTrainer::run(std::ostream& console) {
-  const TrainerConfig& t = config_.trainer;
-  const bool main = group_->is_main();
-  const std::optional<int64_t> resume_step =
-      config_.run.resume ? std::optional<int64_t>(state_.step) : std::nullopt;
-  std::optional<MetricsLog> log;
-  std::optional<TensorBoardWriter> events;
-  if (main) {
-    TERSE_ASSIGN_OR_RETURN(MetricsLog opened,
-                           MetricsLog::open(run_dir_ / kMetricsFile, resume_step));
-    log.emplace(std::move(opened));
-    TERSE_ASSIGN_OR_RETURN(TensorBoardWriter writer, TensorBoardWriter::open(run_dir_));
-    events.emplace(std::move(writer));
-    console << absl::StrFormat(
-        "sft: %d train / %d eval sequences, %d parameters, from step %d of %d\n", train_.size(),
-        eval_.size(), parameter_count(), state_.step, t.steps);
-  }
-  Progress progress = Progress::on_stderr("sft", t.steps);
-  CpuMeter cpu;
-  while (state_.step < t.steps) {
-    TERSE_ASSIGN_OR_RETURN(Metrics metrics, train_step());
-    const int64_t step = state_.step;
-    const bool eval_now = t.eval_every > 0 && step % t.eval_every == 0 && !eval_.empty();
-    if (eval_now && main) {
-      metrics["eval/loss"] = evaluate();
-      if (!eval_problems_.empty()) {
-        const Metrics generated = evaluate_generation();
-        metrics.insert(generated.begin(), generated.end());
-      }
-    }
-    if (main) {
-      const Metrics used = cpu.lap();  // this step's CPU time, from the last step's log line on
-      metrics.insert(used.begin(), used.end());
-      TERSE_RETURN_IF_ERROR(log->write(step, metrics));
-      TERSE_RETURN_IF_ERROR(events->write(step, metrics));
-      console << absl::StrFormat("step %d/%d  loss %.4f  lr %.3g  grad_norm %.3f  %.0f tok/s", step,
-                                 t.steps, metrics["loss"], metrics["lr"], metrics["grad_norm"],
-                                 metrics["tokens_per_s"]);
-      if (eval_now) console << absl::StrFormat("  eval/loss %.4f", metrics["eval/loss"]);
-      if (metrics.count("eval/accuracy") > 0) {
-        console << absl::StrFormat("  eval acc %.3f len %.1f", metrics["eval/accuracy"],
-                                   metrics["eval/length_mean"]);
-      }
-      console << std::endl;
-      progress.update(step, absl::StrFormat("loss %.3f", metrics["loss"]));
-    }
-    if ((t.save_every > 0 && step % t.save_every == 0) || step == t.steps) {
-      TERSE_RETURN_IF_ERROR(save());
-    }
-  }
-  if (main) progress.finish();
-  return absl::OkStatus();
+  return run_train_loop(*this, LoopConfig::of("sft", config_.trainer, config_.run.resume), run_dir_,
+                        group_, console);
 }
 
-Metrics SftTrainer::evaluate_generation() {
+absl::StatusOr<std::string> SftTrainer::start(std::optional<int64_t> /*resume_step*/) {
+  return absl::StrFormat("sft: %d train / %d eval sequences, %d parameters, from step %d of %d",
+                         train_.size(), eval_.size(), parameter_count(), state_.step,
+                         config_.trainer.steps);
+}
+
+std::string SftTrainer::step_summary(const Metrics& metrics, bool /*evaluated*/) const {
+  const auto get = [&](const char* key) { return metrics.at(key); };
+  std::string line = absl::StrFormat("loss %.4f  lr %.3g  grad_norm %.3f  %.0f tok/s", get("loss"),
+                                     get("lr"), get("grad_norm"), get("tokens_per_s"));
+  if (metrics.count("eval/loss") > 0)
+    absl::StrAppendFormat(&line, "  eval/loss %.4f", get("eval/loss"));
+  if (metrics.count("eval/accuracy") > 0) {
+    absl::StrAppendFormat(&line, "  eval acc %.3f len %.1f", get("eval/accuracy"),
+                          get("eval/length_mean"));
+  }
+  return line;
+}
+
+std::string SftTrainer::progress_detail(const Metrics& metrics) const {
+  return absl::StrFormat("loss %.3f", metrics.at("loss"));
+}
+
+absl::StatusOr<Metrics> SftTrainer::evaluate() {
+  if (!group_.is_main() || eval_.empty()) return Metrics{};
+  Metrics metrics{{"eval/loss", evaluate_loss()}};
+  if (eval_problems_.empty()) return metrics;
   EvalSpec spec;
   spec.sampling.greedy = true;
   spec.max_new_tokens = config_.data.max_completion_tokens;
   spec.seed = static_cast<uint64_t>(config_.run.seed);
-  return terse::evaluate(model_, *tokenizer_.tokenizer, eval_problems_, spec).metrics();
+  const Metrics generated =
+      terse::evaluate(model_, *tokenizer_.tokenizer, eval_problems_, spec).metrics();
+  metrics.insert(generated.begin(), generated.end());
+  return metrics;
 }
 
 int64_t SftTrainer::parameter_count() {

@@ -23,64 +23,65 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "core/metrics.h"
-#include "core/metrics_log.h"
 #include "core/process_group.h"
 #include "models/tokenizer.h"
 #include "models/transformer.h"
 #include "trainer/epoch_sampler.h"
 #include "trainer/experiment_config.h"
 #include "trainer/sft_batch.h"
+#include "trainer/train_loop.h"
 #include "trainer/training_setup.h"
 #include "trainer/update_guard.h"
 
 namespace terse {
 
-class SftTrainer {
+class SftTrainer : public Trainer {
  public:
   // Sets up the run in `run_dir` (prepared by the caller): tokenizer, model, examples of both
   // splits, optimiser, and with run.resume the latest checkpoint under run_dir/checkpoints.
-  // With `group` (which must outlive the trainer) every rank trains on its share of each batch
-  // and rank 0 alone writes; without it the trainer runs alone.
+  // Every rank of `group` (which must outlive the trainer) trains on its share of each batch;
+  // rank 0 alone writes.
   static absl::StatusOr<std::unique_ptr<SftTrainer>> create(const ExperimentConfig& config,
                                                             const std::filesystem::path& run_dir,
-                                                            ProcessGroup* group = nullptr);
+                                                            ProcessGroup& group);
 
-  // Trains from the current step to trainer.steps, logging metrics.jsonl and one line per step
-  // to `console`, checkpointing every trainer.save_every steps and at the end.
+  // Trains from the current step to trainer.steps (trainer/train_loop.h).
   absl::Status run(std::ostream& console);
 
   // One optimiser step on the next batch (skipped when its loss or gradient is not finite);
   // returns loss, lr, grad_norm (before clipping), tokens, tokens_per_s, the seconds of the step
   // and of its phases (time/...) and train/skipped_updates.
-  absl::StatusOr<Metrics> train_step();
-  // Token-mean completion loss over the fixed evaluation examples (no gradient).
-  double evaluate();
+  absl::StatusOr<Metrics> train_step() override;
+  // Rank 0: eval/loss (token-mean completion loss over the fixed evaluation examples) and
   // eval/accuracy, eval/length_mean, ... of greedy decoding of the first
-  // trainer.sft.eval_generate test problems.
-  Metrics evaluate_generation();
+  // trainer.sft.eval_generate test problems. Other ranks return none.
+  absl::StatusOr<Metrics> evaluate() override;
+  // Token-mean completion loss over the fixed evaluation examples (no gradient).
+  double evaluate_loss();
   // Writes a checkpoint of the current step.
   absl::Status save();
 
-  const TrainerState& state() const { return state_; }
+  const TrainerState& state() const override { return state_; }
   Transformer& model() { return model_; }
   const Tokenizer& tokenizer() const { return *tokenizer_.tokenizer; }
   // Parameters of the model.
   int64_t parameter_count();
 
  private:
-  SftTrainer(const ExperimentConfig& config, std::filesystem::path run_dir, ProcessGroup* group);
+  SftTrainer(const ExperimentConfig& config, std::filesystem::path run_dir, ProcessGroup& group);
   absl::Status set_up();
   absl::Status load_examples();
-  absl::Status write_checkpoint_files(const std::filesystem::path& dir);
+  absl::Status write_checkpoint_files(const std::filesystem::path& dir) override;
+  std::vector<at::Tensor> trained_parameters() override { return model_->parameters(); }
+  absl::StatusOr<std::string> start(std::optional<int64_t> resume_step) override;
+  std::string step_summary(const Metrics& metrics, bool evaluated) const override;
+  std::string progress_detail(const Metrics& metrics) const override;
   // Backward of the token-mean loss of `examples` over micro-batches; returns the loss.
   double accumulate_gradients(const std::vector<const SftExample*>& examples);
-  // Clips the global gradient norm to trainer.max_grad_norm (when > 0); returns the norm.
-  double clip_gradients();
 
   ExperimentConfig config_;
   std::filesystem::path run_dir_;
-  ProcessGroup* group_;
-  std::unique_ptr<ProcessGroup> own_group_;  // a world of one, when none was given
+  ProcessGroup& group_;
   at::Device device_ = at::kCPU;
   RunTokenizer tokenizer_;
   Transformer model_{nullptr};

@@ -5,6 +5,7 @@
 
 #include <ATen/ATen.h>
 #include <cstdint>
+#include <torch/optim/optimizer.h>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -28,6 +29,14 @@ class NonFiniteGuard {
   int64_t in_a_row_ = 0;
   int64_t skipped_ = 0;
 };
+
+// The end of every optimiser step: clips the gradients of `parameters` to `max_grad_norm` (when
+// > 0), then applies `optimizer`'s step, unless `guard` refuses the update of `step` because the
+// loss or the gradient norm is not finite; a refused update clears the gradients instead.
+// Returns the gradient norm before clipping.
+absl::StatusOr<double> apply_update(torch::optim::Optimizer& optimizer,
+                                    const std::vector<at::Tensor>& parameters, double max_grad_norm,
+                                    double loss, int64_t step, NonFiniteGuard& guard);
 
 // An error when `parameters` hold a NaN or infinite value, or (comparing checksums over `group`)
 // any rank's differ from the others'; every rank must call it. `step` names the step.

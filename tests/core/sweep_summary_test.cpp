@@ -56,7 +56,9 @@ TEST_CASE("a sweep directory reads back as rows, tables and a chart", "[sweep]")
     REQUIRE(log->write(1, {{"eval/accuracy", 0.1}, {"loss", 2}}).ok());
     REQUIRE(log->write(2, {{"eval/accuracy", accuracy}, {"eval/length_mean", length}}).ok());
   }
-  REQUIRE(write_sweep_summary(dir.path()).ok());
+  REQUIRE(write_sweep_summary(dir.path(),
+                              {"eval/accuracy", "eval/length_mean", "eval/tokens_per_correct"})
+              .ok());
   CHECK(read_file(dir / kSweepSummaryCsv) ==
         "run,reward.length_penalty.kind,reward.length_penalty.coef,status,seconds,eval/accuracy,"
         "eval/length_mean,eval/tokens_per_correct\n"
