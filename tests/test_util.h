@@ -30,6 +30,8 @@ class TempDir {
 
   const std::filesystem::path& path() const { return path_; }
   std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+  // path()/name, as a string.
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
 
  private:
   std::filesystem::path path_;
@@ -55,6 +57,13 @@ struct CommandResult {
   std::string err;  // standard error
 };
 
+// How many times `needle` occurs in `text`, overlaps included.
+inline int occurrences(const std::string& text, const std::string& needle) {
+  int n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
 // Runs `command` through the shell with stdin from /dev/null (or `stdin_file`).
 inline CommandResult run_command(const std::string& command, const std::string& stdin_file = "") {
   TempDir scratch;
@@ -66,9 +75,24 @@ inline CommandResult run_command(const std::string& command, const std::string& 
   return {code, read_file(scratch / "out"), read_file(scratch / "err")};
 }
 
-// The `terse` binary under test, quoted for the shell, followed by `args`.
+#ifdef TERSE_BINARY
+// The `terse` binary under test, quoted for the shell, followed by `args`. Defined for the test
+// executables declared RUNS_TERSE (tests/CMakeLists.txt): a unit test cannot run the binary.
 inline std::string terse_command(const std::string& args) {
   return std::string("'") + TERSE_BINARY + "' " + args;
 }
+
+// Starts `terse ARGS` in the background, its output discarded; returns its process id (the
+// shell execs terse, so the id is terse's own), or -1 when fork fails.
+inline pid_t start_terse(const std::string& args) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const std::string command = terse_command(args) + " > /dev/null 2>&1";
+    execl("/bin/sh", "sh", "-c", ("exec " + command).c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  return pid;
+}
+#endif
 
 }  // namespace terse::testing

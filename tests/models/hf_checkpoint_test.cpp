@@ -202,9 +202,9 @@ TEST_CASE("export writes what transformers loads, and terse loads it back bit-id
   std::ofstream(source.file("tokenizer_config.json")) << R"({"eos_token": "</s>"})";
   testing::TempDir dir;
   ExportOptions options;
-  options.source_dir = source.path();
+  options.source_dir = source.path().string();
   options.max_shard_bytes = bf16 ? 8000 : 1 << 30;  // the bf16 exports are sharded
-  REQUIRE(export_hf_model(model, dir.path(), options).ok());
+  REQUIRE(export_hf_model(model, dir.path().string(), options).ok());
 
   CHECK(fs::exists(dir.file(bf16 ? "model.safetensors.index.json" : "model.safetensors")));
   CHECK(testing::read_file(dir.file("tokenizer.json")) == R"({"model": {"type": "BPE"}})");
@@ -239,7 +239,7 @@ TEST_CASE("export writes what transformers loads, and terse loads it back bit-id
   CHECK(generation["bos_token_id"] == 1);
 
   // Weights: exactly the transformers names, in the model's dtype, with "pt" metadata.
-  const auto checkpoint = SafetensorsCheckpoint::open(dir.path());
+  const auto checkpoint = SafetensorsCheckpoint::open(dir.path().string());
   REQUIRE(checkpoint.ok());
   const std::set<std::string> names(checkpoint->names().begin(), checkpoint->names().end());
   CHECK(names == hf_weight_names(config));
@@ -257,7 +257,7 @@ TEST_CASE("export writes what transformers loads, and terse loads it back bit-id
   ModelConfig runtime;
   runtime.dtype = config.dtype;
   runtime.value_head = true;
-  const auto loaded = load_hf_model(dir.path(), runtime);
+  const auto loaded = load_hf_model(dir.path().string(), runtime);
   REQUIRE(loaded.ok());
   const ModelConfig& back = (*loaded)->config();
   CHECK(back.family == config.family);
@@ -279,20 +279,20 @@ TEST_CASE("export writes what transformers loads, and terse loads it back bit-id
   }
 
   // Exporting again into the same place needs permission.
-  const absl::Status again = export_hf_model(model, dir.path());
+  const absl::Status again = export_hf_model(model, dir.path().string());
   CHECK(again.code() == absl::StatusCode::kFailedPrecondition);
   options.overwrite = true;
   options.max_shard_bytes = 1 << 30;
-  REQUIRE(export_hf_model(model, dir.path(), options).ok());
+  REQUIRE(export_hf_model(model, dir.path().string(), options).ok());
   CHECK_FALSE(fs::exists(dir.file("model.safetensors.index.json")));
-  REQUIRE(load_hf_model(dir.path(), runtime).ok());
+  REQUIRE(load_hf_model(dir.path().string(), runtime).ok());
 }
 
 TEST_CASE("missing, unexpected and mis-shaped weights are all listed in one error", "[hf]") {
   ModelConfig config = testing::tiny_config("qwen3");
   Transformer model(config);
   testing::TempDir dir;
-  REQUIRE(export_hf_model(model, dir.path()).ok());
+  REQUIRE(export_hf_model(model, dir.path().string()).ok());
 
   std::vector<NamedTensor> tensors;
   for (const auto& item : model->named_parameters()) {
@@ -305,7 +305,7 @@ TEST_CASE("missing, unexpected and mis-shaped weights are all listed in one erro
   tensors.push_back({"model.layers.0.self_attn.rotary_emb.inv_freq", at::zeros({6})});  // ignored
   REQUIRE(write_safetensors(dir.file("model.safetensors"), tensors).ok());
 
-  const auto loaded = load_hf_model(dir.path(), ModelConfig{});
+  const auto loaded = load_hf_model(dir.path().string(), ModelConfig{});
   REQUIRE_FALSE(loaded.ok());
   CHECK(loaded.status().code() == absl::StatusCode::kInvalidArgument);
   const std::string message(loaded.status().message());
@@ -325,11 +325,11 @@ TEST_CASE("weights stored as F16 or BF16 load into an fp32 model as their exact 
   for (const at::ScalarType stored : {at::kHalf, at::kBFloat16}) {
     INFO("stored as " << c10::toString(stored));
     testing::TempDir dir;
-    REQUIRE(export_hf_model(*made, dir.path()).ok());
+    REQUIRE(export_hf_model(*made, dir.path().string()).ok());
     // Rewrite the exported file with every tensor in the narrower dtype.
     std::vector<NamedTensor> narrowed;
     {
-      auto checkpoint = SafetensorsCheckpoint::open(dir.path());
+      auto checkpoint = SafetensorsCheckpoint::open(dir.path().string());
       REQUIRE(checkpoint.ok());
       for (const std::string& name : checkpoint->names()) {
         narrowed.push_back({name, checkpoint->tensor(name).to(stored)});
@@ -337,8 +337,8 @@ TEST_CASE("weights stored as F16 or BF16 load into an fp32 model as their exact 
     }
     REQUIRE(write_safetensors(dir.file("model.safetensors"), narrowed).ok());
     ModelConfig runtime;
-    runtime.path = dir.path();
-    auto loaded = load_hf_model(dir.path(), runtime);
+    runtime.path = dir.path().string();
+    auto loaded = load_hf_model(dir.path().string(), runtime);
     REQUIRE(loaded.ok());
     const auto original = (*made)->named_parameters();
     for (const auto& item : (*loaded)->named_parameters()) {
@@ -364,10 +364,10 @@ TEST_CASE("make_model builds new models and loads directories", "[hf]") {
 
   // A directory without a value head gives a loaded model with a value head a fresh one.
   testing::TempDir dir;
-  REQUIRE(export_hf_model(*a, dir.path()).ok());
+  REQUIRE(export_hf_model(*a, dir.path().string()).ok());
   CHECK_FALSE(fs::exists(dir.file(kValueHeadFile)));
   ModelConfig runtime;
-  runtime.path = dir.path();
+  runtime.path = dir.path().string();
   runtime.value_head = true;
   const auto loaded = make_model(runtime, 3);
   REQUIRE(loaded.ok());

@@ -18,21 +18,6 @@ namespace terse::testing {
 
 namespace fs = std::filesystem;
 
-TempDir::TempDir() {
-  std::string pattern = (fs::temp_directory_path() / "terse-test-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  fs::remove_all(path_, ignored);
-}
-
-std::string TempDir::file(const std::string& name) const {
-  return (fs::path(path_) / name).string();
-}
-
 std::vector<std::string> tiny_config_names() { return {"llama", "llama_bias", "qwen2", "qwen3"}; }
 
 ModelConfig tiny_config(const std::string& name) {
@@ -147,13 +132,6 @@ std::string python_with_torch() {
 int run_shell(const std::string& command) {
   const int status = std::system(command.c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
 }
 
 }  // namespace terse::testing

@@ -1,5 +1,5 @@
-// Helpers shared by the model tests: tiny configs of each family, randomised weights, temporary
-// directories, and the Python reference.
+// Helpers shared by the model tests: tiny configs of each family, randomised weights and the Python
+// reference.
 #pragma once
 
 #include <ATen/ATen.h>
@@ -9,23 +9,9 @@
 
 #include "models/model_config.h"
 #include "models/transformer.h"
+#include "tests/test_util.h"  // TempDir
 
 namespace terse::testing {
-
-// A directory under the system temp folder, removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  // path()/name.
-  std::string file(const std::string& name) const;
-
- private:
-  std::string path_;
-};
 
 // Tiny configs, each exercising its family's features: "llama" (GQA, untied, llama3 rope
 // scaling), "llama_bias" (attention and MLP biases, tied), "qwen2" (q/k/v biases, tied, GQA),
@@ -59,8 +45,5 @@ std::string python_with_torch();
 
 // Runs `command` through the shell; returns its exit code.
 int run_shell(const std::string& command);
-
-// Whole contents of a file.
-std::string read_file(const std::string& path);
 
 }  // namespace terse::testing

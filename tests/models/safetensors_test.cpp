@@ -101,7 +101,7 @@ TEST_CASE("sharded checkpoints round-trip with an index", "[safetensors]") {
   testing::TempDir dir;
   const auto tensors = sample_tensors();
   // 60 + 16 + 14 + 48 + 40 + 0 + 4 bytes in shards of at most 64 bytes.
-  REQUIRE(write_safetensors_checkpoint(dir.path(), tensors, 64, {{"format", "pt"}}).ok());
+  REQUIRE(write_safetensors_checkpoint(dir.path().string(), tensors, 64, {{"format", "pt"}}).ok());
   CHECK_FALSE(fs::exists(dir.file("model.safetensors")));
   const auto index =
       nlohmann::json::parse(testing::read_file(dir.file("model.safetensors.index.json")));
@@ -112,7 +112,7 @@ TEST_CASE("sharded checkpoints round-trip with an index", "[safetensors]") {
     CHECK(fs::exists(dir.file("model-0000" + std::to_string(i) + "-of-00004.safetensors")));
   }
 
-  const auto checkpoint = SafetensorsCheckpoint::open(dir.path());
+  const auto checkpoint = SafetensorsCheckpoint::open(dir.path().string());
   REQUIRE(checkpoint.ok());
   CHECK(checkpoint->files().size() == 4);
   CHECK(checkpoint->names().size() == tensors.size());
@@ -123,10 +123,10 @@ TEST_CASE("sharded checkpoints round-trip with an index", "[safetensors]") {
 
   SECTION("one file when everything fits") {
     testing::TempDir single;
-    REQUIRE(write_safetensors_checkpoint(single.path(), tensors, 1 << 20).ok());
+    REQUIRE(write_safetensors_checkpoint(single.path().string(), tensors, 1 << 20).ok());
     CHECK(fs::exists(single.file("model.safetensors")));
     CHECK_FALSE(fs::exists(single.file("model.safetensors.index.json")));
-    const auto one = SafetensorsCheckpoint::open(single.path());
+    const auto one = SafetensorsCheckpoint::open(single.path().string());
     REQUIRE(one.ok());
     CHECK(testing::bit_identical(one->tensor("bf16"), tensors[1].tensor));
   }
@@ -141,34 +141,34 @@ TEST_CASE("a sharded index that disagrees with its shards is an error", "[safete
   };
 
   write_index({{"x", "a.safetensors"}, {"y", "a.safetensors"}});
-  auto result = SafetensorsCheckpoint::open(dir.path());
+  auto result = SafetensorsCheckpoint::open(dir.path().string());
   REQUIRE_FALSE(result.ok());
   CHECK_THAT(std::string(result.status().message()),
              Catch::Contains("`y` is listed in the index but missing from a.safetensors"));
 
   write_index(nlohmann::json::object());
-  result = SafetensorsCheckpoint::open(dir.path());
+  result = SafetensorsCheckpoint::open(dir.path().string());
   REQUIRE_FALSE(result.ok());
   CHECK_THAT(std::string(result.status().message()), Catch::Contains("lists no tensors"));
 
   write_index({{"x", "../a.safetensors"}});
-  result = SafetensorsCheckpoint::open(dir.path());
+  result = SafetensorsCheckpoint::open(dir.path().string());
   REQUIRE_FALSE(result.ok());
   CHECK_THAT(std::string(result.status().message()), Catch::Contains("not a plain file name"));
 
   write_index({{"x", "missing.safetensors"}});
-  result = SafetensorsCheckpoint::open(dir.path());
+  result = SafetensorsCheckpoint::open(dir.path().string());
   REQUIRE_FALSE(result.ok());
   CHECK(result.status().code() == absl::StatusCode::kNotFound);
   CHECK_THAT(std::string(result.status().message()), Catch::Contains("missing.safetensors"));
 
   std::ofstream(dir.file("model.safetensors.index.json")) << "{not json";
-  result = SafetensorsCheckpoint::open(dir.path());
+  result = SafetensorsCheckpoint::open(dir.path().string());
   REQUIRE_FALSE(result.ok());
   CHECK_THAT(std::string(result.status().message()), Catch::Contains("not valid JSON"));
 
   testing::TempDir empty;
-  result = SafetensorsCheckpoint::open(empty.path());
+  result = SafetensorsCheckpoint::open(empty.path().string());
   REQUIRE_FALSE(result.ok());
   CHECK(result.status().code() == absl::StatusCode::kNotFound);
 }

@@ -41,7 +41,7 @@ TEST_CASE("logits match the independent PyTorch reference for each family", "[mo
   const ModelConfig config = tiny_config(name);
   Transformer model = random_model(config, 7);
   testing::TempDir dir;
-  REQUIRE(export_hf_model(model, dir.path()).ok());
+  REQUIRE(export_hf_model(model, dir.path().string()).ok());
 
   // Three sequences of different lengths, batched with left and right padding.
   const std::vector<std::vector<int64_t>> sequences = {random_ids(9, config.vocab_size, 1),
@@ -52,7 +52,7 @@ TEST_CASE("logits match the independent PyTorch reference for each family", "[mo
     input << nlohmann::json{{"sequences", sequences}}.dump();
   }
   const std::string command = python + " " + TERSE_SOURCE_DIR +
-                              "/tests/models/reference_model.py " + dir.path() + " " +
+                              "/tests/models/reference_model.py " + dir.path().string() + " " +
                               dir.file("input.json") + " " + dir.file("output.json");
   REQUIRE(testing::run_shell(command) == 0);
   const auto reference = nlohmann::json::parse(testing::read_file(dir.file("output.json")));

@@ -7,6 +7,7 @@
 #include "models/hf_checkpoint.h"
 #include "tests/catch.h"
 #include "tests/test_util.h"
+#include "tests/trainer/written_batch.h"
 
 namespace terse {
 namespace {
@@ -16,34 +17,6 @@ Problem number_problem(const std::string& answer) {
   problem.answer = answer;
   problem.answer_kind = AnswerKind::kNumber;
   return problem;
-}
-
-// A batch whose completions are `texts` (encoded with the task tokenizer), each ended by eos
-// when `stopped`.
-Trajectory written_batch(const Tokenizer& tokenizer, const std::vector<std::string>& texts,
-                         const std::vector<bool>& stopped, const std::vector<int64_t>& groups) {
-  std::vector<std::vector<int64_t>> rows;
-  int64_t longest = 0;
-  for (size_t i = 0; i < texts.size(); ++i) {
-    std::vector<int64_t> ids;
-    for (const int32_t id : tokenizer.encode(texts[i])) ids.push_back(id);
-    if (stopped[i]) ids.push_back(*tokenizer.special_ids().eos);
-    longest = std::max<int64_t>(longest, ids.size());
-    rows.push_back(ids);
-  }
-  Trajectory batch;
-  const int64_t count = static_cast<int64_t>(texts.size());
-  batch.completion_ids = at::zeros({count, longest}, at::kLong);
-  batch.completion_mask = at::zeros({count, longest});
-  batch.behavior_logprobs = at::zeros({count, longest});
-  for (int64_t i = 0; i < count; ++i) {
-    const int64_t n = static_cast<int64_t>(rows[i].size());
-    batch.completion_ids[i].narrow(0, 0, n).copy_(at::tensor(rows[i], at::kLong));
-    batch.completion_mask[i].narrow(0, 0, n).fill_(1);
-    batch.finish_reasons.push_back(stopped[i] ? FinishReason::kStop : FinishReason::kLength);
-    batch.group_ids.push_back(groups[i]);
-  }
-  return batch;
 }
 
 TEST_CASE("grading and the evaluation figures, by hand", "[eval]") {
@@ -62,9 +35,10 @@ TEST_CASE("grading and the evaluation figures, by hand", "[eval]") {
       "<think></think><answer>12*(5+8)</answer>",    // another valid expression: 4 + 8 = 12
       "<think></think><answer>8*12+5</answer>",      // misses the target: 4 + 6 = 10
   };
-  const std::vector<EvalSample> graded = grade_batch(
-      written_batch(*tokenizer, texts, {true, true, false, true, true, true}, {0, 0, 1, 1, 2, 2}),
-      problems, *tokenizer, 2);
+  const std::vector<EvalSample> graded =
+      grade_batch(testing::written_batch(*tokenizer, texts, {true, true, false, true, true, true},
+                                         {0, 0, 1, 1, 2, 2}),
+                  problems, *tokenizer, 2);
   REQUIRE(graded.size() == 6);
   CHECK(graded[0].correct);
   CHECK(graded[0].tokens == 14);  // the eos is not counted
