@@ -16,6 +16,7 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "core/child_process.h"
 #include "core/status.h"
 
 namespace terse {
@@ -73,9 +74,11 @@ absl::Status check_spec(const LaunchSpec& spec) {
 absl::StatusOr<Rank> start_rank(const LaunchSpec& spec, int64_t local_rank, int64_t port) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) return absl::InternalError("launch: pipe() failed");
+  const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) return absl::InternalError("launch: fork() failed");
   if (pid == 0) {
+    die_with_parent(parent);
     ::close(fds[0]);
     exec_rank(spec, local_rank, port, fds[1]);
   }

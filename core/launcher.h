@@ -1,6 +1,7 @@
 // Starts the local ranks of a distributed job the way torchrun does: each rank is a child
 // process with RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR and MASTER_PORT set, its output
-// streamed with a "[rank R] " prefix, and when one rank fails the others are stopped.
+// streamed with a "[rank R] " prefix, and when one rank fails the others are stopped. The ranks
+// die with the launcher however it ends, SIGKILL included (core/child_process.h).
 #pragma once
 
 #include <chrono>

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "core/child_process.h"
 #include "core/elapsed.h"
 
 namespace terse {
@@ -62,12 +63,14 @@ absl::StatusOr<pid_t> start_child(const PoolJob& job) {
   std::vector<char*> args;
   for (const std::string& arg : job.argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
+  const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) {
     ::close(log);
     return absl::InternalError("fork() failed");
   }
   if (pid == 0) {
+    die_with_parent(parent);
     const int null_in = ::open("/dev/null", O_RDONLY);
     ::dup2(null_in, STDIN_FILENO);
     ::dup2(log, STDOUT_FILENO);

@@ -1,6 +1,8 @@
 // Runs a list of commands as child processes, at most N at once, each with its standard output
 // and error appended to its own log file. An interrupt (SIGINT, SIGTERM) stops the running
-// children (SIGTERM, then SIGKILL after a grace period) and starts no more.
+// children (SIGTERM, then SIGKILL after a grace period) and starts no more. The children die
+// with the pool's process however it ends, SIGKILL included (core/child_process.h). Call from the
+// main thread: the kernel ties a child's death signal to the thread that forked it.
 #pragma once
 
 #include <chrono>

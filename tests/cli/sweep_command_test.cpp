@@ -1,8 +1,15 @@
-// `terse sweep`: sweep-file errors, a dry run, and a small SFT sweep run, interrupted, resumed
-// and summarised.
+// `terse sweep`: sweep-file errors, a dry run, and a small SFT sweep run, resumed, summarised,
+// and killed with SIGKILL mid-run and resumed.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "tests/catch.h"
 #include "tests/test_util.h"
@@ -99,19 +106,6 @@ TEST_CASE("a sweep runs, records, resumes and summarises its runs", "[cli][sweep
   CHECK_THAT(read_file(out / "summary.md"), Catch::Contains("| lr-0.003_seed-0 | 0.003 | 0 |"));
   CHECK_THAT(read_file(out / "pareto.svg"), Catch::StartsWith("<svg"));
 
-  // As if the sweep had been killed while the second run was going: its line is gone.
-  const std::vector<std::string> state = lines_of(read_file(out / "sweep_state.jsonl"));
-  REQUIRE(state.size() == 2);
-  const std::string kept = absl::StrContains(state[0], "lr-0.001") ? state[0] : state[1];
-  write_file(out / "sweep_state.jsonl", kept + "\n");
-  const auto second = sweep(dir / "s.yaml");
-  INFO(second.out << second.err);
-  REQUIRE(second.exit_code == 0);
-  CHECK_THAT(second.out, Catch::Contains("(1 done before)"));
-  CHECK_THAT(second.out, Catch::Contains("start lr-0.003_seed-0 (resuming)"));
-  CHECK_THAT(second.out, !Catch::Contains("start lr-0.001_seed-0"));
-  CHECK(lines_of(read_file(out / "sweep_state.jsonl")).size() == 2);
-
   // Everything done: nothing runs.
   const auto third = sweep(dir / "s.yaml");
   CHECK(third.exit_code == 0);
@@ -136,6 +130,76 @@ TEST_CASE("a sweep runs, records, resumes and summarises its runs", "[cli][sweep
   CHECK(report.exit_code == 0);
   CHECK(fs::exists(out / "summary.csv"));
   CHECK_THAT(read_file(out / "report.html"), Catch::Contains("lr-0.003_seed-0"));
+}
+
+// summary.csv without its `seconds` column (wall time differs from run to run).
+std::vector<std::string> summary_without_seconds(const fs::path& out) {
+  const std::vector<std::string> lines = lines_of(read_file(out / "summary.csv"));
+  REQUIRE_FALSE(lines.empty());
+  const std::vector<std::string> header = absl::StrSplit(lines[0], ',');
+  const auto seconds = std::find(header.begin(), header.end(), "seconds") - header.begin();
+  REQUIRE(seconds < static_cast<std::ptrdiff_t>(header.size()));
+  std::vector<std::string> rows;
+  for (const std::string& line : lines) {
+    std::vector<std::string> cells = absl::StrSplit(line, ',');
+    REQUIRE(cells.size() == header.size());
+    cells.erase(cells.begin() + seconds);
+    rows.push_back(absl::StrJoin(cells, ","));
+  }
+  return rows;
+}
+
+TEST_CASE("a sweep killed with SIGKILL mid-run resumes to the summary of an uninterrupted one",
+          "[cli][sweep][kill]") {
+  TempDir dir;
+  // One run at a time, long enough (100 steps) to be killed in the middle of the second, and
+  // evaluated (steps 50 and 100) so that the summary holds figures.
+  const auto write_sweep = [&](const std::string& name) {
+    write_file(dir / (name + ".yaml"), std::string(kTinyBase) +
+                                           "grid:\n  trainer.lr: [0.001, 0.003]\n  run.seed: [0]\n"
+                                           "zip: {trainer.steps: [100], trainer.save_every: [5], trainer.eval_every: [50],\n"
+                   "      trainer.sft.eval_generate: [4]}\n"
+                                           "name: \"lr-{trainer.lr}\"\nparallel: 1\nout: " +
+                                           (dir / name).string() + "\n");
+  };
+  write_sweep("straight");
+  write_sweep("killed");
+  const auto straight = sweep(dir / "straight.yaml");
+  INFO(straight.out << straight.err);
+  REQUIRE(straight.exit_code == 0);
+
+  const pid_t pid = testing::start_terse("sweep '" + (dir / "killed.yaml").string() + "'");
+  REQUIRE(pid > 0);
+  const fs::path second_metrics = dir / "killed/lr-0.003/metrics.jsonl";
+  int status = 0;
+  bool exited = false;
+  while (!(fs::exists(second_metrics) && !read_file(second_metrics).empty())) {
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      exited = true;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  REQUIRE_FALSE(exited);  // the sweep is still in its second run
+  kill(pid, SIGKILL);
+  waitpid(pid, &status, 0);
+  REQUIRE(WIFSIGNALED(status));
+  // The first run is recorded as done; the second was cut short (its last step is not logged).
+  CHECK(lines_of(read_file(dir / "killed/sweep_state.jsonl")).size() == 1);
+  CHECK(lines_of(read_file(second_metrics)).size() < 100);
+
+  // The killed sweep's run died with it (it holds no lock): the sweep resumes it.
+  const auto resumed = sweep(dir / "killed.yaml");
+  INFO(resumed.out << resumed.err);
+  REQUIRE(resumed.exit_code == 0);
+  CHECK_THAT(resumed.out, Catch::Contains("(1 done before)"));
+  CHECK_THAT(resumed.out, Catch::Contains("start lr-0.003 (resuming)"));
+  CHECK_THAT(resumed.out, !Catch::Contains("start lr-0.001 "));
+  const std::vector<std::string> summary = summary_without_seconds(dir / "killed");
+  CHECK(summary == summary_without_seconds(dir / "straight"));
+  CHECK_THAT(summary.at(2), Catch::StartsWith("lr-0.003,0.003,0,100,5,50,4,done,0"));
+  CHECK(read_file(dir / "killed/lr-0.003/checkpoints/step-00000100/model.safetensors") ==
+        read_file(dir / "straight/lr-0.003/checkpoints/step-00000100/model.safetensors"));
 }
 
 TEST_CASE("a failed run is recorded, the others finish, and the sweep exits 1", "[cli][sweep]") {
