@@ -155,12 +155,14 @@ TEST_CASE("a sweep killed with SIGKILL mid-run resumes to the summary of an unin
   // One run at a time, long enough (100 steps) to be killed in the middle of the second, and
   // evaluated (steps 50 and 100) so that the summary holds figures.
   const auto write_sweep = [&](const std::string& name) {
-    write_file(dir / (name + ".yaml"), std::string(kTinyBase) +
-                                           "grid:\n  trainer.lr: [0.001, 0.003]\n  run.seed: [0]\n"
-                                           "zip: {trainer.steps: [100], trainer.save_every: [5], trainer.eval_every: [50],\n"
-                   "      trainer.sft.eval_generate: [4]}\n"
-                                           "name: \"lr-{trainer.lr}\"\nparallel: 1\nout: " +
-                                           (dir / name).string() + "\n");
+    write_file(
+        dir / (name + ".yaml"),
+        std::string(kTinyBase) +
+            "grid:\n  trainer.lr: [0.001, 0.003]\n  run.seed: [0]\n"
+            "zip: {trainer.steps: [100], trainer.save_every: [5], trainer.eval_every: [50],\n"
+            "      trainer.sft.eval_generate: [4]}\n"
+            "name: \"lr-{trainer.lr}\"\nparallel: 1\nout: " +
+            (dir / name).string() + "\n");
   };
   write_sweep("straight");
   write_sweep("killed");
