@@ -33,8 +33,9 @@ PlotSeries series_of(const RunCurves& run, const std::string& metric) {
   PlotSeries series{run.name, {}};
   for (const auto& [step, metrics] : run.rows) {
     const auto found = metrics.find(metric);
-    if (found != metrics.end())
+    if (found != metrics.end()) {
       series.points.emplace_back(static_cast<double>(step), found->second);
+    }
   }
   return series;
 }
@@ -47,8 +48,9 @@ std::string final_value(const RunCurves& run, const std::string& metric) {
 
 std::string final_table(const std::vector<RunCurves>& runs, const std::vector<std::string>& shown) {
   std::string html = "<table>\n<tr><th>run</th><th>steps</th>";
-  for (const std::string& metric : shown)
+  for (const std::string& metric : shown) {
     absl::StrAppend(&html, "<th>", xml_escape(metric), "</th>");
+  }
   html += "</tr>\n";
   for (const RunCurves& run : runs) {
     const int64_t last = run.rows.empty() ? 0 : run.rows.back().first;

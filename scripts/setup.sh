@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   cmake g++ make ccache clang-format pkg-config
   clang libclang-rt-dev  # libFuzzer and the sanitizers, for scripts/fuzz.sh
+  clang-tidy            # static checks (.clang-tidy), for scripts/tidy.sh
   libtorch-dev          # LibTorch 1.13 (CPU, c10d + Gloo)
   libopenblas0-openmp   # without it libtorch's fp32 matmul runs on the reference BLAS (~25x slower)
   libblas3              # that reference BLAS: the doctor test shows the trap with it

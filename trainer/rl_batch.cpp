@@ -40,6 +40,7 @@ std::vector<RlSample> samples_of(const Trajectory& batch) {
 
 std::vector<int64_t> input_lengths(const std::vector<const RlSample*>& samples) {
   std::vector<int64_t> lengths;
+  lengths.reserve(samples.size());
   for (const RlSample* s : samples) {
     lengths.push_back(static_cast<int64_t>(s->prompt_ids.size() + s->completion_ids.size()) - 1);
   }
@@ -136,6 +137,7 @@ absl::Status for_each_micro_batch(const std::vector<const RlSample*>& samples, i
   for (const std::vector<size_t>& part :
        split_by_token_budget(input_lengths(samples), token_budget)) {
     std::vector<const RlSample*> rows;
+    rows.reserve(part.size());
     for (const size_t i : part) rows.push_back(samples[i]);
     TERSE_RETURN_IF_ERROR(fn(make_rl_micro_batch(rows, pad_id, device), part, rows));
   }

@@ -194,8 +194,9 @@ std::string SftTrainer::step_summary(const Metrics& metrics, bool /*evaluated*/)
   const auto get = [&](const char* key) { return metrics.at(key); };
   std::string line = absl::StrFormat("loss %.4f  lr %.3g  grad_norm %.3f  %.0f tok/s", get("loss"),
                                      get("lr"), get("grad_norm"), get("tokens_per_s"));
-  if (metrics.count("eval/loss") > 0)
+  if (metrics.count("eval/loss") > 0) {
     absl::StrAppendFormat(&line, "  eval/loss %.4f", get("eval/loss"));
+  }
   if (metrics.count("eval/accuracy") > 0) {
     absl::StrAppendFormat(&line, "  eval acc %.3f len %.1f", get("eval/accuracy"),
                           get("eval/length_mean"));

@@ -86,7 +86,7 @@ TEST_CASE("terse tokenize rejects malformed input with exit code 2", "[cli][toke
   Run run = tokenize(tokenizer, "{\"text\": \"fine\"}\n{\"txt\": \"wrong key\"}\n");
   CHECK(run.exit_code == 2);
   CHECK(run.out.find("line 2") != std::string::npos);
-  CHECK(run.out.find("[") == 0);  // the good first line was answered
+  CHECK(run.out.find('[') == 0);  // the good first line was answered
 
   run = tokenize(tokenizer, "not json\n");
   CHECK(run.exit_code == 2);

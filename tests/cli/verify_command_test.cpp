@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "tests/catch.h"
 
 namespace terse {
@@ -108,7 +109,7 @@ TEST_CASE("a malformed line is an input error that names the line", "[cli]") {
            {R"({"completion": "x"})", "stdin line 2: needs \"answer\""},
            {"{\"completion\": \"\xff\", \"answer\": \"1\"}", "stdin line 2: not a JSON object"},
        }) {
-    const Run run = run_terse("verify --verifier math", good + bad.line + "\n" + good);
+    const Run run = run_terse("verify --verifier math", absl::StrCat(good, bad.line, "\n", good));
     INFO(bad.line << "\n" << run.stderr_text);
     CHECK(run.exit_code == 2);
     CHECK(run.lines.size() == 1);  // the good line before it was answered

@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
 // Real config.json files, as published with the checkpoints.
-const char* kQwen25Config = R"({
+constexpr char kQwen25Config[] = R"({
   "architectures": ["Qwen2ForCausalLM"], "attention_dropout": 0.0, "bos_token_id": 151643,
   "eos_token_id": 151645, "hidden_act": "silu", "hidden_size": 896, "initializer_range": 0.02,
   "intermediate_size": 4864, "max_position_embeddings": 32768, "max_window_layers": 21,
@@ -31,7 +31,7 @@ const char* kQwen25Config = R"({
   "transformers_version": "4.43.1", "use_cache": true, "use_sliding_window": false,
   "vocab_size": 151936})";
 
-const char* kQwen3Config = R"({
+constexpr char kQwen3Config[] = R"({
   "architectures": ["Qwen3ForCausalLM"], "attention_bias": false, "attention_dropout": 0.0,
   "bos_token_id": 151643, "eos_token_id": 151645, "head_dim": 128, "hidden_act": "silu",
   "hidden_size": 1024, "initializer_range": 0.02, "intermediate_size": 3072,
@@ -41,7 +41,7 @@ const char* kQwen3Config = R"({
   "tie_word_embeddings": true, "torch_dtype": "bfloat16", "transformers_version": "4.51.0",
   "use_cache": true, "use_sliding_window": false, "vocab_size": 151936})";
 
-const char* kLlama32Config = R"({
+constexpr char kLlama32Config[] = R"({
   "architectures": ["LlamaForCausalLM"], "attention_bias": false, "attention_dropout": 0.0,
   "bos_token_id": 128000, "eos_token_id": [128001, 128008, 128009], "head_dim": 64,
   "hidden_act": "silu", "hidden_size": 2048, "initializer_range": 0.02,
@@ -170,13 +170,15 @@ std::set<std::string> hf_weight_names(const ModelConfig& c) {
     }
     if (c.family == ModelFamily::kQwen2 || c.qkv_bias) {
       for (const char* n :
-           {"self_attn.q_proj.bias", "self_attn.k_proj.bias", "self_attn.v_proj.bias"})
+           {"self_attn.q_proj.bias", "self_attn.k_proj.bias", "self_attn.v_proj.bias"}) {
         names.insert(p + n);
+      }
     }
     if (c.o_bias) names.insert(p + "self_attn.o_proj.bias");
     if (c.mlp_bias) {
-      for (const char* n : {"mlp.gate_proj.bias", "mlp.up_proj.bias", "mlp.down_proj.bias"})
+      for (const char* n : {"mlp.gate_proj.bias", "mlp.up_proj.bias", "mlp.down_proj.bias"}) {
         names.insert(p + n);
+      }
     }
     if (c.family == ModelFamily::kQwen3) {
       names.insert(p + "self_attn.q_norm.weight");

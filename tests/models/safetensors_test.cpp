@@ -32,7 +32,7 @@ std::vector<NamedTensor> sample_tensors() {
 // A file made of a header length, `header` text and `data_bytes` zero bytes.
 std::string write_raw(const testing::TempDir& dir, const std::string& header, size_t data_bytes,
                       uint64_t claimed_length) {
-  const std::string path = dir.file("raw.safetensors");
+  std::string path = dir.file("raw.safetensors");
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   for (int i = 0; i < 8; ++i) out.put(static_cast<char>((claimed_length >> (8 * i)) & 0xff));
   out << header << std::string(data_bytes, '\0');

@@ -8,12 +8,9 @@
 #include "models/hf_checkpoint.h"
 #include "tests/catch.h"
 #include "tests/rollout/tiny_model.h"
-#include "tests/test_util.h"
 
 namespace terse {
 namespace {
-
-using testing::TempDir;
 
 std::vector<PromptSpec> numbered_prompts(int64_t count) {
   std::vector<PromptSpec> prompts;
@@ -23,6 +20,7 @@ std::vector<PromptSpec> numbered_prompts(int64_t count) {
 
 std::vector<int64_t> group_ids(const std::vector<PromptSpec>& prompts) {
   std::vector<int64_t> ids;
+  ids.reserve(prompts.size());
   for (const PromptSpec& p : prompts) ids.push_back(p.group_id);
   return ids;
 }

@@ -83,6 +83,7 @@ Collected collect_written(const SampleFilterConfig& filter, bool source_refills)
 
 std::vector<bool> trains(const std::vector<RlSample>& samples) {
   std::vector<bool> out;
+  out.reserve(samples.size());
   for (const RlSample& s : samples) out.push_back(s.trains);
   return out;
 }

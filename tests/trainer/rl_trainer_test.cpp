@@ -13,6 +13,7 @@
 #include <thread>
 #include <torch/torch.h>
 
+#include "absl/strings/str_cat.h"
 #include "core/config_writer.h"
 #include "core/metrics_log.h"
 #include "core/run_dir.h"
@@ -406,7 +407,7 @@ TEST_CASE("terse train killed with SIGKILL again and again resumes to the uninte
     const std::string resume = attempt == 0 ? "" : " run.resume=true";
     const int64_t before = fs::exists(metrics_file) ? logged_steps() : 0;
     const int64_t target = before + 1 + static_cast<int64_t>(rng() % 3);
-    const pid_t pid = start_terse("train run.name=killed" + common + resume);
+    const pid_t pid = start_terse(absl::StrCat("train run.name=killed", common, resume));
     REQUIRE(pid > 0);
     int status = 0;
     bool exited = false;

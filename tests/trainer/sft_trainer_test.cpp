@@ -104,6 +104,7 @@ TEST_CASE("bf16 products train float32 weights with float32 gradients", "[sft][b
   REQUIRE((*mixed)->bf16_autocast());
   const std::vector<SftExample> examples = long_examples(4);
   std::vector<const SftExample*> all;
+  all.reserve(examples.size());
   for (const SftExample& e : examples) all.push_back(&e);
   const SftBatch batch = make_sft_batch(all, 0, at::kCPU);
   const at::Tensor exact_loss = sft_loss_sum(*exact, batch);
