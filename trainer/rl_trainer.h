@@ -68,9 +68,6 @@ class RlTrainer : public Trainer {
   // Rank 0: samples and grades the held-out problems, appends the first trainer.log_samples to
   // samples.jsonl and returns eval/...; other ranks return none.
   absl::StatusOr<Metrics> evaluate() override;
-  // Checks that every rank holds the same weights, writes a checkpoint of the current step
-  // (rank 0), then waits for every rank.
-  absl::Status save();
 
   const TrainerState& state() const override { return state_; }
   Transformer& model() { return model_; }

@@ -175,10 +175,6 @@ absl::Status SftTrainer::write_checkpoint_files(const fs::path& dir) {
   return write_trainer_state(dir / kTrainerStateFile, state_);
 }
 
-absl::Status SftTrainer::save() {
-  return save_trainer_checkpoint(*this, run_dir_, group_, config_.trainer.keep_checkpoints);
-}
-
 absl::Status SftTrainer::run(std::ostream& console) {
   return run_train_loop(*this, LoopConfig::of("sft", config_.trainer, config_.run.resume), run_dir_,
                         group_, console);

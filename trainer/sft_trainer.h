@@ -58,8 +58,6 @@ class SftTrainer : public Trainer {
   absl::StatusOr<Metrics> evaluate() override;
   // Token-mean completion loss over the fixed evaluation examples (no gradient).
   double evaluate_loss();
-  // Writes a checkpoint of the current step.
-  absl::Status save();
 
   const TrainerState& state() const override { return state_; }
   Transformer& model() { return model_; }
