@@ -38,6 +38,7 @@ std::unique_ptr<Command> make_config_command();
 std::unique_ptr<Command> make_doctor_command();
 std::unique_ptr<Command> make_launch_command();
 std::unique_ptr<Command> make_verify_command();
+std::unique_ptr<Command> make_reward_command();
 std::unique_ptr<Command> make_tokenize_command();
 std::unique_ptr<Command> make_tasks_command();
 std::unique_ptr<Command> make_score_command();

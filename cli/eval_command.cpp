@@ -63,11 +63,27 @@ class EvalCommand : public Command {
         "correct %.1f\n",
         dir, problems.size(), spec_.samples, result.accuracy, spec_.samples, result.pass_at_k,
         result.mean_tokens, result.tokens_per_correct);
+    print_outcomes(result.outcomes);
     if (!out_.empty()) TERSE_RETURN_IF_ERROR(write_samples(result, problems));
     return absl::OkStatus();
   }
 
  private:
+  // The lengths of correct and wrong answers, and a line per difficulty level.
+  static void print_outcomes(const OutcomeSplit& outcomes) {
+    const auto tokens = [](const std::optional<double>& v) {
+      return v ? absl::StrFormat("%.1f", *v) : std::string("-");
+    };
+    std::cout << absl::StrFormat("  mean tokens of correct answers %s, of wrong answers %s\n",
+                                 tokens(outcomes.correct_length_mean),
+                                 tokens(outcomes.wrong_length_mean));
+    for (const auto& [level, s] : outcomes.levels) {
+      std::cout << absl::StrFormat(
+          "  level %d: %d samples, accuracy %.3f, mean tokens %.1f, tokens per correct %s\n", level,
+          s.samples, s.accuracy, s.length_mean, tokens(s.tokens_per_correct));
+    }
+  }
+
   absl::StatusOr<std::vector<Problem>> load_problems() {
     if (task_.empty() == dataset_.empty()) {
       return absl::InvalidArgumentError("give exactly one of --task NAME or --dataset FILE.jsonl");
@@ -95,7 +111,8 @@ class EvalCommand : public Command {
                   {"tokens", s.tokens},
                   {"correct", s.correct},
                   {"extracted", s.extracted ? json(*s.extracted) : json(nullptr)},
-                  {"finish_reason", finish_reason_name(s.finish)}}
+                  {"finish_reason", finish_reason_name(s.finish)},
+                  {"level", s.level}}
                  .dump()
           << "\n";
     }

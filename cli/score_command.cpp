@@ -2,7 +2,6 @@
 // Input: one JSON array of token ids per line. Output: per line, a JSON array of
 // log p(token_t | tokens_<t) for t = 1.., float32 (one number fewer than the tokens).
 #include <CLI/CLI.hpp>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -11,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cli/command.h"
+#include "cli/input_lines.h"
 #include "core/status.h"
 #include "models/hf_checkpoint.h"
 
@@ -37,19 +37,13 @@ class ScoreCommand : public Command {
     model->eval();
     c10::InferenceMode inference;
 
-    std::ifstream file;
-    if (input_ != "-") {
-      file.open(input_);
-      if (!file) return absl::NotFoundError(absl::StrCat("cannot read --input ", input_));
-    }
-    std::istream& in = input_ == "-" ? std::cin : file;
-    const std::string source = input_ == "-" ? "standard input" : input_;
+    TERSE_ASSIGN_OR_RETURN(const std::unique_ptr<InputLines> input, InputLines::open(input_));
     std::string line;
-    for (int64_t number = 1; std::getline(in, line); ++number) {
+    while (input->next(line)) {
       const absl::StatusOr<std::vector<int64_t>> ids = parse_line(line, model->config().vocab_size);
       if (!ids.ok()) {
         return absl::InvalidArgumentError(
-            absl::StrCat(source, " line ", number, ": ", ids.status().message()));
+            absl::StrCat(input->source(), " line ", input->number(), ": ", ids.status().message()));
       }
       std::cout << nlohmann::json(score(model, *ids)).dump() << "\n";
       std::cout.flush();

@@ -162,6 +162,7 @@ Problem addition_problem(int64_t a, int64_t b, Rng& rng, const TraceOptions& opt
   const int64_t sum = a + b;
   Problem problem;
   problem.task = "arithmetic";
+  problem.level = static_cast<int64_t>(std::to_string(std::max(a, b)).size());
   problem.key = absl::StrCat("add ", std::min(a, b), "+", std::max(a, b));
   problem.prompt = absl::StrCat("add ", a, "+", b);
   problem.answer = absl::StrCat(sum);

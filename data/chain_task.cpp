@@ -186,6 +186,7 @@ Problem chain_problem(int64_t start, const std::vector<ChainStep>& steps, int64_
   const std::string statement = absl::StrCat("? ", absl::StrJoin(operations, " "), " -> ", target);
   Problem problem;
   problem.task = "chain";
+  problem.level = static_cast<int64_t>(steps.size());
   problem.key = absl::StrCat("chain ", statement);
   problem.prompt = problem.key;
   problem.answer = absl::StrCat(start);

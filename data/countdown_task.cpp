@@ -157,6 +157,7 @@ class CountdownTask : public Task {
 
     Problem problem;
     problem.task = "countdown";
+    problem.level = static_cast<int64_t>(numbers.size());
     std::vector<int64_t> sorted = numbers;
     std::sort(sorted.begin(), sorted.end());
     problem.key = absl::StrCat("countdown ", absl::StrJoin(sorted, " "), " -> ", target);

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/status.h"
+#include "data/task.h"
 
 namespace terse {
 namespace {
@@ -11,6 +12,40 @@ absl::Status check_order(absl::string_view low_key, int64_t low, absl::string_vi
   if (low <= high) return absl::OkStatus();
   return absl::InvalidArgumentError(
       absl::StrCat("`", low_key, "` = ", low, " must not exceed `", high_key, "` = ", high));
+}
+
+absl::Status check_levels(const DataConfig& c) {
+  if (!c.level_weights.empty() && c.level_weights.size() != c.levels.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "`data.level_weights` has ", c.level_weights.size(), " entries but `data.levels` has ",
+        c.levels.size(), "; give one weight per level, or none for equal weights"));
+  }
+  if (c.levels.empty()) return absl::OkStatus();
+  const TaskEntry* entry = find_task(c.task);
+  if (entry == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("`data.levels` applies to the built-in tasks, not `data.task` = ", c.task,
+                     "; JSONL records give their own level in a \"level\" field"));
+  }
+  for (size_t i = 0; i < c.levels.size(); ++i) {
+    const int64_t level = c.levels[i];
+    if (level < entry->min_level || level > entry->max_level) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "`data.levels[", i, "]` = ", level, " is not a level of ", c.task, " (",
+          entry->level_meaning, ": ", entry->min_level, " to ", entry->max_level, ")"));
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (c.levels[j] == level) {
+        return absl::InvalidArgumentError(absl::StrCat("`data.levels` lists ", level, " twice"));
+      }
+    }
+  }
+  double total = 0;
+  for (double w : c.level_weights) total += w;
+  if (!c.level_weights.empty() && total <= 0) {
+    return absl::InvalidArgumentError("`data.level_weights` are all 0: give some level a weight");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -33,6 +68,14 @@ void DataConfig::visit(ConfigVisitor& v) {
   v.field("max_completion_tokens", max_completion_tokens,
           "Long completions are drawn to fit this many tokens (trace + answer + 4 tags).",
           Range::at_least(8));
+  v.field("levels", levels,
+          "Difficulty levels to mix, e.g. [1, 2, 3, 4]: arithmetic digits per addend, countdown "
+          "numbers, chain operations (docs/tasks.md). Each problem's level is drawn, then the "
+          "problem; empty uses the family's own keys.",
+          Range::at_least(1));
+  v.field("level_weights", level_weights,
+          "Weight of each of data.levels in the draw (same length); empty weighs them equally.",
+          Range::at_least(0));
   v.section("arithmetic", arithmetic, "Column addition: `add 472+389`.");
   v.section("countdown", countdown, "Reach the target with every number once.");
   v.section("chain", chain, "Find the start of a chain of operations.");
@@ -50,6 +93,7 @@ absl::Status DataConfig::validate() const {
                                     chain.max_steps));
   TERSE_RETURN_IF_ERROR(check_order("data.countdown.max_number", countdown.max_number,
                                     "data.countdown.max_value", countdown.max_value));
+  TERSE_RETURN_IF_ERROR(check_levels(*this));
   if (task == "jsonl" && jsonl.train_path.empty()) {
     return absl::InvalidArgumentError(
         "`data.task` = jsonl needs `data.jsonl.train_path`, the JSONL file of the train split");

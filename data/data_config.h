@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "core/config_visitor.h"
@@ -23,6 +24,8 @@ struct DataConfig {
   double test_fraction = 0.2;       // share of all problem keys that belong to test
   double optional_probability = kDefaultOptionalProbability;    // chance to keep each block
   int64_t max_completion_tokens = kDefaultMaxCompletionTokens;  // long completions fit this
+  std::vector<int64_t> levels;        // difficulty levels to mix; empty: the family's own keys
+  std::vector<double> level_weights;  // each level's share of the draws; empty: equal
   ArithmeticConfig arithmetic;
   CountdownConfig countdown;
   ChainConfig chain;

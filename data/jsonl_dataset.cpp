@@ -134,6 +134,14 @@ absl::StatusOr<Problem> parse_record(const std::string& text, const JsonlConfig&
         absl::StrCat("the answer in field \"", config.answer_field, "\" is empty"));
   }
   problem.answer_kind = looks_numeric(problem.answer) ? AnswerKind::kNumber : AnswerKind::kText;
+  if (const auto level = record.find("level"); level != record.end() && !level->is_null()) {
+    if (!level->is_number_integer() || level->get<int64_t>() < 1) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "field \"level\" must be a positive integer (the problem's difficulty), not ",
+          level->dump()));
+    }
+    problem.level = level->get<int64_t>();
+  }
   return problem;
 }
 

@@ -29,6 +29,9 @@ struct Problem {
   std::string core_trace;
   std::vector<int64_t> numbers;  // countdown: the numbers the answer must use; else empty
   int64_t target = 0;            // countdown: the value the answer must reach; else 0
+  // Difficulty in the family's own measure (arithmetic: digits of the longer addend; countdown:
+  // how many numbers; chain: how many operations; JSONL: the record's `level`); 0 when unknown.
+  int64_t level = 0;
 };
 
 // The spelling of an answer kind in records and listings: "number", "expression", "text".

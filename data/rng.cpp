@@ -29,6 +29,20 @@ int64_t Rng::uniform(int64_t lo, int64_t hi) {
   return static_cast<int64_t>(static_cast<uint64_t>(lo) + x % range);
 }
 
+size_t Rng::weighted_index(const std::vector<double>& weights) {
+  double total = 0;
+  for (double w : weights) total += w;
+  double u = static_cast<double>(next() >> 11) * 0x1.0p-53 * total;
+  for (size_t i = 0; i < weights.size(); ++i) {
+    if (u < weights[i]) return i;
+    u -= weights[i];
+  }
+  // Rounding can leave u at the very top: the last index with weight.
+  size_t last = weights.size() - 1;
+  while (last > 0 && weights[last] <= 0) --last;
+  return last;
+}
+
 bool Rng::bernoulli(double p) {
   if (p <= 0) return false;
   if (p >= 1) return true;

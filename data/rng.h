@@ -24,6 +24,9 @@ class Rng {
   int64_t uniform(int64_t lo, int64_t hi);
   // True with probability `p` (p <= 0: never, p >= 1: always).
   bool bernoulli(double p);
+  // An index drawn with probability weights[i] / sum(weights); expects non-negative weights
+  // with a positive sum.
+  size_t weighted_index(const std::vector<double>& weights);
   // A uniformly random element index of a container of `size` > 0 elements.
   size_t index(size_t size) {
     return static_cast<size_t>(uniform(0, static_cast<int64_t>(size) - 1));

@@ -152,12 +152,26 @@ std::vector<double> truncate_terms(absl::Span<const PenaltySample> group, int64_
   });
 }
 
+std::vector<double> alp_terms(absl::Span<const PenaltySample> group, double beta,
+                              int64_t max_length) {
+  const double k = static_cast<double>(group.size());
+  double solved = 0;
+  for (const PenaltySample& s : group) solved += accuracy(s);
+  const double rate = std::max(solved / k, 1.0 / k);
+  return per_sample(group, [&](const PenaltySample& s) {
+    return -beta / static_cast<double>(max_length) * rate * length(s);
+  });
+}
+
 int64_t overlong_cache(const LengthPenaltyConfig& config, int64_t max_length) {
   return config.overlong.cache > 0 ? config.overlong.cache : max_length / 5;
 }
 
-std::vector<double> length_terms(const LengthPenaltyConfig& config, int64_t max_length,
-                                 int64_t budget, absl::Span<const PenaltySample> group) {
+namespace {
+
+// The ungated term of `config.kind`.
+std::vector<double> kind_terms(const LengthPenaltyConfig& config, int64_t max_length,
+                               int64_t budget, absl::Span<const PenaltySample> group) {
   const double a = config.alpha;
   switch (config.kind) {
     case PenaltyKind::kNone:
@@ -182,8 +196,32 @@ std::vector<double> length_terms(const LengthPenaltyConfig& config, int64_t max_
       return dapo_overlong_terms(group, a, max_length, overlong_cache(config, max_length));
     case PenaltyKind::kTruncate:
       return truncate_terms(group, budget);
+    case PenaltyKind::kAlp:
+      return alp_terms(group, a, max_length);
   }
   return std::vector<double>(group.size(), 0.0);
+}
+
+// Zeroes the terms `gate` shuts out: every term of a group below its accuracy floor, and the
+// terms of wrong answers under correct_only.
+void apply_gate(const PenaltyGateConfig& gate, absl::Span<const PenaltySample> group,
+                std::vector<double>& terms) {
+  double solved = 0;
+  for (const PenaltySample& s : group) solved += accuracy(s);
+  const bool group_open =
+      solved + 1e-9 >= gate.min_group_accuracy * static_cast<double>(group.size());
+  for (size_t i = 0; i < group.size(); ++i) {
+    if (!group_open || (gate.correct_only && !group[i].correct)) terms[i] = 0.0;
+  }
+}
+
+}  // namespace
+
+std::vector<double> length_terms(const LengthPenaltyConfig& config, int64_t max_length,
+                                 int64_t budget, absl::Span<const PenaltySample> group) {
+  std::vector<double> terms = kind_terms(config, max_length, budget, group);
+  apply_gate(config.gate, group, terms);
+  return terms;
 }
 
 }  // namespace terse

@@ -64,8 +64,14 @@ std::vector<double> dapo_overlong_terms(absl::Span<const PenaltySample> group, d
 // sample that finished within the budget L_k, so the term is −acc when L > L_k or it was cut off.
 std::vector<double> truncate_terms(absl::Span<const PenaltySample> group, int64_t budget);
 
-// The term of `config.kind` (all zeros for none). `max_length` is the resolved L_max (> 0) and
-// `budget` the truncation budget in force at this step.
+// alp (ALP, Xiang et al. 2025, arXiv 2506.05256): 1[correct] − (β/N)·max(p, 1/K)·L, with p the
+// group's solve rate (correct / K over its K samples) and N = L_max. Easy prompts (p near 1) are
+// compressed hard, hard ones keep room to think. Returns −(β/N)·max(p, 1/K)·L for every sample.
+std::vector<double> alp_terms(absl::Span<const PenaltySample> group, double beta,
+                              int64_t max_length);
+
+// The term of `config.kind` (all zeros for none) after `config.gate`. `max_length` is the
+// resolved L_max (> 0) and `budget` the truncation budget in force at this step.
 std::vector<double> length_terms(const LengthPenaltyConfig& config, int64_t max_length,
                                  int64_t budget, absl::Span<const PenaltySample> group);
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "absl/types/span.h"
 #include "reward/reward_config.h"
 
 namespace terse {
@@ -19,5 +20,11 @@ double penalty_scale(const PenaltyScheduleConfig& schedule, int64_t step);
 // (`budget_steps`) is at or before `step` (ThinkPrune, arXiv 2504.01296: iterative rounds with
 // tighter limits, e.g. 4k → 3k → 2k); `fallback` when no budgets are set.
 int64_t budget_at(const PenaltyScheduleConfig& schedule, int64_t step, int64_t fallback);
+
+// The lazy switch (after the "lazy" length penalty: penalise only while accuracy is stably
+// rising): with gate.lazy_window = W > 0, true when `accuracies` (batch accuracies of the steps
+// before this one, oldest first) holds at least W values and the least-squares slope of the
+// last W is at least −gate.lazy_tolerance. Always true when W is 0.
+bool lazy_gate_open(const PenaltyGateConfig& gate, absl::Span<const double> accuracies);
 
 }  // namespace terse

@@ -51,10 +51,10 @@ absl::StatusOr<RewardComposer> RewardComposer::create(const RewardConfig& config
 }
 
 std::vector<RewardBreakdown> RewardComposer::score(absl::Span<const RewardSample> samples,
-                                                   int64_t step) const {
+                                                   int64_t step, bool length_on) const {
   const LengthPenaltyConfig& penalty = config_.length_penalty;
   const RewardWeights& w = config_.weights;
-  const double scale = penalty_scale(penalty.schedule, step);
+  const double scale = length_on ? penalty_scale(penalty.schedule, step) : 0.0;
   const int64_t budget = budget_at(penalty.schedule, step, max_length_);
   std::vector<RewardBreakdown> out(samples.size());
   for (const std::vector<size_t>& group : group_indices(samples)) {

@@ -38,7 +38,10 @@ class RewardComposer {
 
   // Every sample's breakdown at training `step` (0-based). Samples with the same group_id form
   // a group, wherever they stand in `samples`; the result is in the order of `samples`.
-  std::vector<RewardBreakdown> score(absl::Span<const RewardSample> samples, int64_t step) const;
+  // `length_on` false (the lazy switch is off: reward/penalty_schedule.h) drops every length
+  // term.
+  std::vector<RewardBreakdown> score(absl::Span<const RewardSample> samples, int64_t step,
+                                     bool length_on = true) const;
 
   // The resolved L_max in tokens.
   int64_t max_length() const { return max_length_; }

@@ -18,6 +18,7 @@ constexpr AlphaUse kAlphaUses[] = {
     {PenaltyKind::kEfficient, "0.1"}, {PenaltyKind::kL1Exact, "0.0003"},
     {PenaltyKind::kL1Max, "0.001"},   {PenaltyKind::kShorterBetter, "0.001"},
     {PenaltyKind::kLcR1, "1.0"},      {PenaltyKind::kDapoOverlong, "1.0"},
+    {PenaltyKind::kAlp, "0.5"},
 };
 
 const AlphaUse* alpha_use(PenaltyKind kind) {
@@ -79,6 +80,7 @@ const EnumNames<PenaltyKind>& penalty_kind_names() {
       {"cosine", PenaltyKind::kCosine},
       {"dapo_overlong", PenaltyKind::kDapoOverlong},
       {"truncate", PenaltyKind::kTruncate},
+      {"alp", PenaltyKind::kAlp},
   };
   return names;
 }
@@ -177,27 +179,47 @@ void PenaltyScheduleConfig::visit(ConfigVisitor& v) {
           Range::at_least(0));
 }
 
+void PenaltyGateConfig::visit(ConfigVisitor& v) {
+  v.field("correct_only", correct_only,
+          "Wrong answers get no length term, so the model is not taught to fail fast on hard "
+          "problems (prime-rl's correctness gate).");
+  v.field("min_group_accuracy", min_group_accuracy,
+          "The length term applies only in groups whose accuracy is at least this; 0 applies "
+          "it everywhere.",
+          Range::between(0, 1));
+  v.field("lazy_window", lazy_window,
+          "Lazy switch: the length term applies at a step only when the batch accuracy of the "
+          "previous lazy_window steps is not falling (least-squares slope >= -lazy_tolerance); "
+          "off for the first lazy_window steps. 0 disables it.",
+          Range::at_least(0));
+  v.field("lazy_tolerance", lazy_tolerance,
+          "Lazy switch: accuracy slope per step (e.g. 0.001 = 0.1 points a step) below which "
+          "accuracy counts as falling.",
+          Range::at_least(0));
+}
+
 void LengthPenaltyConfig::visit(ConfigVisitor& v) {
   v.enum_field("kind", kind, penalty_kind_names(),
                "Length penalty family: none, linear, kimi, efficient, l1_exact, l1_max, "
-               "shorter_better, lc_r1, cosine, dapo_overlong, truncate "
+               "shorter_better, lc_r1, cosine, dapo_overlong, truncate, alp "
                "(docs/length_penalties.md gives each formula).");
   v.field("alpha", alpha,
           "The penalty's coefficient: α of linear, efficient, l1_*; w of kimi; β of "
           "shorter_better; the length-reward weight of lc_r1; the penalty factor of "
-          "dapo_overlong. Unused by cosine and truncate.",
+          "dapo_overlong; β of alp. Unused by cosine and truncate.",
           Range::at_least(0));
   v.enum_field("unit", unit, length_unit_names(),
                "What L counts: completion (every completion token) or thinking (the tokens "
                "before `</think>`).");
   v.field("max_length", max_length,
-          "L_max in tokens for linear, cosine, dapo_overlong and truncate's default budget; "
-          "0 takes rollout.max_new_tokens.",
+          "L_max in tokens for linear, cosine, dapo_overlong, alp (its N) and truncate's "
+          "default budget; 0 takes rollout.max_new_tokens.",
           Range::at_least(0));
   v.section("l1", l1, "L1 / LCPO target lengths (l1_exact, l1_max).");
   v.section("cosine", cosine, "The cosine reward's end points (cosine).");
   v.section("overlong", overlong, "DAPO's soft overlong punishment (dapo_overlong).");
   v.section("schedule", schedule, "Warm-up, ramp and shrinking budgets of the penalty.");
+  v.section("gate", gate, "Which samples and groups the length term applies to.");
 }
 
 absl::Status LengthPenaltyConfig::validate() const {

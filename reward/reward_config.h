@@ -26,6 +26,7 @@ enum class PenaltyKind {
   kCosine,
   kDapoOverlong,
   kTruncate,
+  kAlp,
 };
 
 // What "length" counts: every completion token, or only the tokens of the thinking span.
@@ -107,6 +108,18 @@ struct PenaltyScheduleConfig {
   void visit(ConfigVisitor& v);
 };
 
+// Which samples and groups the length term applies to; the term of a gated-out sample is 0.
+// prime-rl's users found that penalising wrong answers teaches a model to fail fast on hard
+// problems, hence correct_only; min_group_accuracy spares groups the model still struggles with.
+struct PenaltyGateConfig {
+  bool correct_only = false;        // wrong answers get no length term
+  double min_group_accuracy = 0.0;  // the term applies only in groups at or above this accuracy
+  int64_t lazy_window = 0;          // lazy switch: steps of batch accuracy it looks at; 0 off
+  double lazy_tolerance = 0.001;    // lazy switch: the steepest fall per step still counted as flat
+
+  void visit(ConfigVisitor& v);
+};
+
 struct LengthPenaltyConfig {
   PenaltyKind kind = PenaltyKind::kNone;  // which published penalty
   double alpha = 0.0;                     // its coefficient (each kind's doc says which symbol)
@@ -116,6 +129,7 @@ struct LengthPenaltyConfig {
   CosineConfig cosine;
   OverlongConfig overlong;
   PenaltyScheduleConfig schedule;
+  PenaltyGateConfig gate;
 
   void visit(ConfigVisitor& v);
   // Checks between fields; errors name the key paths under `reward.length_penalty`.

@@ -1,6 +1,7 @@
 #include "trainer/advantages.h"
 
 #include <ATen/ATen.h>
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -37,13 +38,29 @@ torch::Tensor group_advantages(const torch::Tensor& rewards, const torch::Tensor
   for (int64_t i = 0; i < n; ++i) {
     const Stats& s = groups[g_data[i]];
     const double centred = r_data[i] - s.sum / s.count;
-    if (scale == AdvantageScale::kNone || s.count < 2) {
-      out_data[i] = s.count < 2 ? 0.0 : centred;
-    } else {
+    if (s.count < 2) {
+      out_data[i] = 0.0;
+    } else if (scale == AdvantageScale::kStd) {
       out_data[i] = centred / (std::sqrt(s.sum_sq_dev / (s.count - 1)) + eps);
+    } else {
+      out_data[i] = centred;
     }
   }
+  if (scale == AdvantageScale::kBatchStd) out /= batch_std(moment_sums(out)) + eps;
   return out.to(rewards.device(), at::kFloat);
+}
+
+MomentSums moment_sums(const torch::Tensor& centred) {
+  TORCH_CHECK(centred.dim() == 1, "moment_sums: values must be [N], got ", centred.sizes());
+  const at::Tensor c = centred.to(at::kCPU, at::kDouble);
+  return {c.sum().item<double>(), c.square().sum().item<double>(), static_cast<double>(c.size(0))};
+}
+
+double batch_std(const MomentSums& sums) {
+  if (sums.count < 2) return 0.0;
+  const double mean = sums.sum / sums.count;
+  const double sum_sq_dev = std::max(sums.sum_sq - sums.count * mean * mean, 0.0);
+  return std::sqrt(sum_sq_dev / (sums.count - 1));
 }
 
 GaeResult gae(const torch::Tensor& rewards, const torch::Tensor& values, const torch::Tensor& mask,

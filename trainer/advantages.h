@@ -11,17 +11,32 @@ namespace terse {
 
 // How group-relative advantages are scaled after the group mean is subtracted.
 enum class AdvantageScale {
-  kStd,   // divide by the group's standard deviation (GRPO; Shao et al. 2024, §4.1.2)
-  kNone,  // keep the raw difference (Dr. GRPO; Liu et al. 2025, "Understanding R1-Zero-Like
-          // Training", §3.1: the std division biases updates toward easy and hard prompts)
+  kStd,       // divide by the group's standard deviation (GRPO; Shao et al. 2024, §4.1.2)
+  kNone,      // keep the raw difference (Dr. GRPO; Liu et al. 2025, "Understanding R1-Zero-Like
+              // Training", §3.1: the std division biases updates toward easy and hard prompts)
+  kBatchStd,  // divide by the standard deviation of the centred values over the whole batch
+              // (REINFORCE++-baseline, Hu et al. 2025, arXiv 2501.03262; used by DLER, Liu et
+              // al. 2025, arXiv 2510.15110)
 };
 
 // A_i = (r_i - mean_g(r)) / (std_g(r) + eps) for sample i of group g, or r_i - mean_g(r) with
-// kNone. The std is the unbiased (n - 1) sample std; a group of one sample gets advantage 0.
+// kNone, or (r_i - mean_g(r)) / (std_batch + eps) with kBatchStd, std_batch the std of every
+// sample's centred value over `rewards`. Stds are unbiased (n - 1) sample stds; a group of one
+// sample gets advantage 0. (A batch spread over ranks: trainer/rl_algorithm.cpp reduces
+// kBatchStd's sums over the ranks itself.)
 // `rewards` [N] (float), `group_ids` [N] (any integers; equal ids form a group). Returns [N]
 // float32 on the rewards' device.
 torch::Tensor group_advantages(const torch::Tensor& rewards, const torch::Tensor& group_ids,
                                AdvantageScale scale, double eps = 1e-6);
+
+// The sums behind kBatchStd's std of `centred` [N] (group-centred rewards): sum, sum of squares
+// and count, so that ranks can add theirs before batch_std() combines them.
+struct MomentSums {
+  double sum = 0, sum_sq = 0, count = 0;
+};
+MomentSums moment_sums(const torch::Tensor& centred);
+// The unbiased standard deviation of the values behind `sums` (0 with fewer than two).
+double batch_std(const MomentSums& sums);
 
 // Generalised advantage estimation (Schulman et al. 2016, eq. 16): with
 // delta_t = r_t + gamma * V_{t+1} - V_t (V past the last valid token is 0),

@@ -25,10 +25,15 @@ Reference reference_of(const Problem& problem) {
 }  // namespace
 
 Metrics EvalResult::metrics() const {
-  return {{"eval/accuracy", accuracy},
-          {"eval/pass_at_k", pass_at_k},
-          {"eval/length_mean", mean_tokens},
-          {"eval/tokens_per_correct", tokens_per_correct}};
+  Metrics metrics = {{"eval/accuracy", accuracy},
+                     {"eval/pass_at_k", pass_at_k},
+                     {"eval/length_mean", mean_tokens},
+                     {"eval/tokens_per_correct", tokens_per_correct}};
+  add_outcome_metrics(outcomes,
+                      {"eval/accuracy", "eval/length_mean", "eval/tokens_per_correct",
+                       "eval/length_correct", "eval/length_wrong"},
+                      metrics);
+  return metrics;
 }
 
 std::vector<EvalSample> grade_batch(const Trajectory& batch, const std::vector<Problem>& problems,
@@ -51,6 +56,7 @@ std::vector<EvalSample> grade_batch(const Trajectory& batch, const std::vector<P
     sample.correct = verdict.correct;
     sample.extracted = verdict.extracted;
     sample.finish = batch.finish_reasons[i];
+    sample.level = problem.level;
     graded.push_back(std::move(sample));
   }
   return graded;
@@ -87,6 +93,11 @@ EvalResult summarize(std::vector<EvalSample> samples, int64_t problem_count) {
                          : 0;
   result.mean_tokens = count > 0 ? static_cast<double>(tokens) / count : 0;
   result.tokens_per_correct = correct > 0 ? static_cast<double>(tokens) / correct : 0;
+  std::vector<OutcomeSample> outcomes;
+  for (const EvalSample& s : samples) {
+    outcomes.push_back({s.level, s.correct, static_cast<double>(s.tokens)});
+  }
+  result.outcomes = split_by_outcome(outcomes);
   result.samples = std::move(samples);
   return result;
 }

@@ -13,6 +13,7 @@
 #include "models/transformer.h"
 #include "reward/reward_composer.h"
 #include "reward/reward_config.h"
+#include "reward/reward_metrics.h"
 #include "rollout/sampling_engine.h"
 
 namespace terse {
@@ -34,6 +35,7 @@ struct EvalSample {
   bool correct = false;
   std::optional<std::string> extracted;
   FinishReason finish = FinishReason::kLength;
+  int64_t level = 0;  // the problem's difficulty level (0: unknown)
 };
 
 struct EvalResult {
@@ -41,9 +43,12 @@ struct EvalResult {
   double pass_at_k = 0;           // problems with at least one correct completion / problems
   double mean_tokens = 0;         // completion tokens per completion
   double tokens_per_correct = 0;  // completion tokens / correct completions (0 when none)
+  OutcomeSplit outcomes;          // lengths of correct and wrong answers; figures per level
   std::vector<EvalSample> samples;
 
-  // "eval/accuracy", "eval/pass_at_k", "eval/length_mean", "eval/tokens_per_correct".
+  // "eval/accuracy", "eval/pass_at_k", "eval/length_mean", "eval/tokens_per_correct",
+  // "eval/length_correct", "eval/length_wrong", and per level (problems of two or more levels)
+  // "eval/accuracy@L", "eval/length_mean@L", "eval/tokens_per_correct@L".
   Metrics metrics() const;
 };
 

@@ -50,11 +50,25 @@ const std::vector<MetricInfo>& metric_registry() {
       {"reward/accuracy", "fraction of samples whose answer is correct", Reduce::kGathered, true},
       {"reward/length_penalty", "mean length term of the reward (before its weight)",
        Reduce::kGathered},
+      {"reward/length_on",
+       "1 when the length term applied this step, 0 when the lazy switch "
+       "held it off (reward.length_penalty.gate.lazy_window)",
+       Reduce::kReplicated},
       {"reward/format", "mean format term of the reward (before its weight)", Reduce::kGathered},
       {"length/mean", "mean completion length in tokens", Reduce::kGathered, true},
       {"length/p90", "90th percentile of completion length", Reduce::kGathered, true},
       {"length/max", "longest completion", Reduce::kGathered},
       {"tokens_per_correct", "completion tokens sampled per correct answer (0: none correct)",
+       Reduce::kGathered},
+      {"length/correct", "mean length of the correct samples (left out when none)",
+       Reduce::kGathered},
+      {"length/wrong", "mean length of the wrong samples (left out when none)", Reduce::kGathered},
+      {"reward/accuracy@L",
+       "reward/accuracy of the samples of difficulty level L (batches spanning two or more "
+       "levels)",
+       Reduce::kGathered},
+      {"length/mean@L", "length/mean of the samples of level L", Reduce::kGathered},
+      {"tokens_per_correct@L", "tokens_per_correct of level L (left out when none correct)",
        Reduce::kGathered},
       {"samples/truncated", "fraction of samples cut at rollout.max_new_tokens", Reduce::kGathered},
       {"samples/drawn", "samples drawn in the step, refill rounds included", Reduce::kSum},
@@ -80,6 +94,17 @@ const std::vector<MetricInfo>& metric_registry() {
       {"eval/length_mean", "mean completion length on the held-out problems", Reduce::kRank0, true},
       {"eval/tokens_per_correct", "held-out completion tokens per correct answer", Reduce::kRank0,
        true},
+      {"eval/length_correct", "mean length of the correct held-out answers (left out when none)",
+       Reduce::kRank0},
+      {"eval/length_wrong", "mean length of the wrong held-out answers (left out when none)",
+       Reduce::kRank0},
+      {"eval/accuracy@L",
+       "eval/accuracy on the held-out problems of difficulty level L (test sets spanning two or "
+       "more levels)",
+       Reduce::kRank0},
+      {"eval/length_mean@L", "eval/length_mean on the problems of level L", Reduce::kRank0},
+      {"eval/tokens_per_correct@L",
+       "eval/tokens_per_correct on level L (left out when none correct)", Reduce::kRank0},
       {"eval/loss", "SFT: loss on the held-out examples", Reduce::kRank0, true},
       // Time and the CPU (rank 0's process).
       {"time/train_s", "seconds of the update (SFT: of the whole step)", Reduce::kRank0},
@@ -98,6 +123,14 @@ const std::vector<MetricInfo>& metric_registry() {
 }
 
 const MetricInfo* find_metric(std::string_view name) {
+  // A per-level name, e.g. "eval/accuracy@3", is declared once as "eval/accuracy@L".
+  const size_t at = name.rfind('@');
+  std::string per_level;
+  if (at != std::string_view::npos && at + 1 < name.size() &&
+      name.find_first_not_of("0123456789", at + 1) == std::string_view::npos) {
+    per_level = std::string(name.substr(0, at)) + "@L";
+    name = per_level;
+  }
   const std::vector<MetricInfo>& registry = metric_registry();
   const auto found = std::find_if(registry.begin(), registry.end(),
                                   [&](const MetricInfo& m) { return m.name == name; });

@@ -25,8 +25,11 @@ void PolicyLossConfig::visit(ConfigVisitor& v) {
                "non-negative).");
   v.field("kl_coef", kl_coef, "Weight (beta) of the per-token KL term.", Range::at_least(0));
   v.enum_field("advantage_scale", advantage_scale,
-               {{"std", AdvantageScale::kStd}, {"none", AdvantageScale::kNone}},
-               "Divide group advantages by the group std (GRPO) or not (Dr. GRPO).");
+               {{"std", AdvantageScale::kStd},
+                {"none", AdvantageScale::kNone},
+                {"batch_std", AdvantageScale::kBatchStd}},
+               "Divide group-centred rewards by the group std (GRPO), not at all (Dr. GRPO), or "
+               "by their std over the whole batch (batch_std: REINFORCE++-baseline, DLER).");
 }
 
 LossNormalizer count_batch(const torch::Tensor& mask, double norm_tokens) {
@@ -77,44 +80,74 @@ double masked_mean(const at::Tensor& values, const at::Tensor& mask) {
   return ((values * mask).sum() / mask.sum().clamp_min(1)).item<double>();
 }
 
-}  // namespace
-
-LossOutput policy_loss(const PolicyLossInputs& in, const PolicyLossConfig& config,
-                       const LossNormalizer& norm) {
+void check_inputs(const PolicyLossInputs& in, const char* where) {
   TORCH_CHECK(in.logprobs.dim() == 2 && in.logprobs.sizes() == in.old_logprobs.sizes() &&
                   in.logprobs.sizes() == in.mask.sizes(),
-              "policy_loss: logprobs ", in.logprobs.sizes(), ", old_logprobs ",
-              in.old_logprobs.sizes(), " and mask ", in.mask.sizes(), " must all be [N, T]");
-  const at::Tensor advantages =
-      in.advantages.dim() == 1 ? in.advantages.unsqueeze(1) : in.advantages;  // [N, 1] or [N, T]
-  TORCH_CHECK(advantages.size(0) == in.logprobs.size(0), "policy_loss: advantages ",
+              where, ": logprobs ", in.logprobs.sizes(), ", old_logprobs ", in.old_logprobs.sizes(),
+              " and mask ", in.mask.sizes(), " must all be [N, T]");
+  TORCH_CHECK(in.advantages.size(0) == in.logprobs.size(0), where, ": advantages ",
               in.advantages.sizes(), " do not match logprobs ", in.logprobs.sizes());
+}
 
-  const at::Tensor ratio = at::exp(in.logprobs - in.old_logprobs);  // [N, T]
-  const at::Tensor clipped = at::clamp(ratio, 1.0 - config.eps_low, 1.0 + config.eps_high);
-  const at::Tensor pg = at::max(-ratio * advantages, -clipped * advantages);  // [N, T]
-  at::Tensor per_token = pg;
+// Adds the KL term to `pg` [N, T], aggregates, and fills the metrics; `ratio` and
+// `was_clipped` are [N, T] (a sequence ratio broadcast over its tokens for GSPO).
+LossOutput finish_loss(const PolicyLossInputs& in, const PolicyLossConfig& config,
+                       const LossNormalizer& norm, const at::Tensor& pg_loss,
+                       const at::Tensor& ratio, const at::Tensor& was_clipped) {
+  LossOutput out;
+  out.loss = pg_loss;
   at::Tensor kl;
   if (config.kl != KlEstimator::kNone) {
     TORCH_CHECK(in.ref_logprobs.defined(), "policy_loss: a KL penalty needs ref_logprobs");
-    kl = kl_penalty(in.logprobs, in.ref_logprobs, config.kl);
-    per_token = pg + config.kl_coef * kl;
+    kl = kl_penalty(in.logprobs, in.ref_logprobs, config.kl);  // [N, T]
+    out.loss = out.loss + config.kl_coef * aggregate(kl, in.mask, config.aggregation, norm);
   }
-
-  LossOutput out;
-  out.loss = aggregate(per_token, in.mask, config.aggregation, norm);
   const at::NoGradGuard no_grad;
-  const at::Tensor m = in.mask.to(ratio.dtype());
-  const at::Tensor was_clipped = ((ratio < 1.0 - config.eps_low) & (advantages < 0)) |
-                                 ((ratio > 1.0 + config.eps_high) & (advantages > 0));
+  const at::Tensor m = in.mask.to(in.logprobs.dtype());
   out.metrics["policy/clip_frac"] = masked_mean(was_clipped.to(m.dtype()), m);
   out.metrics["policy/ratio_mean"] = masked_mean(ratio, m);
-  out.metrics["policy/pg_loss"] = aggregate(pg, in.mask, config.aggregation, norm).item<double>();
+  out.metrics["policy/pg_loss"] = pg_loss.item<double>();
   out.metrics["policy/kl"] = kl.defined() ? masked_mean(kl, m) : 0.0;
   // How far the policy moved from the one that sampled (k3 estimate), with or without a reference.
   out.metrics["policy/approx_kl_old"] =
       masked_mean(kl_penalty(in.logprobs, in.old_logprobs, KlEstimator::kK3), m);
   return out;
+}
+
+}  // namespace
+
+LossOutput policy_loss(const PolicyLossInputs& in, const PolicyLossConfig& config,
+                       const LossNormalizer& norm) {
+  check_inputs(in, "policy_loss");
+  const at::Tensor advantages =
+      in.advantages.dim() == 1 ? in.advantages.unsqueeze(1) : in.advantages;  // [N, 1] or [N, T]
+  const at::Tensor ratio = at::exp(in.logprobs - in.old_logprobs);            // [N, T]
+  const at::Tensor clipped = at::clamp(ratio, 1.0 - config.eps_low, 1.0 + config.eps_high);
+  const at::Tensor pg = at::max(-ratio * advantages, -clipped * advantages);  // [N, T]
+  const at::Tensor was_clipped = ((ratio < 1.0 - config.eps_low) & (advantages < 0)) |
+                                 ((ratio > 1.0 + config.eps_high) & (advantages > 0));  // [N, T]
+  return finish_loss(in, config, norm, aggregate(pg, in.mask, config.aggregation, norm),
+                     ratio.detach(), was_clipped);
+}
+
+LossOutput sequence_policy_loss(const PolicyLossInputs& in, const PolicyLossConfig& config,
+                                const LossNormalizer& norm) {
+  check_inputs(in, "sequence_policy_loss");
+  TORCH_CHECK(in.advantages.dim() == 1, "sequence_policy_loss: advantages must be [N], got ",
+              in.advantages.sizes());
+  const at::Tensor m = in.mask.to(in.logprobs.dtype());  // [N, T]
+  const at::Tensor tokens = m.sum(1);                    // [N]
+  const at::Tensor log_ratio = ((in.logprobs - in.old_logprobs) * m).sum(1) / tokens.clamp_min(1);
+  const at::Tensor ratio = at::exp(log_ratio);  // [N]
+  const at::Tensor clipped = at::clamp(ratio, 1.0 - config.eps_low, 1.0 + config.eps_high);
+  const at::Tensor& a = in.advantages;                               // [N]
+  const at::Tensor trains = (tokens > 0).to(m.dtype());              // [N]
+  const at::Tensor pg = at::max(-ratio * a, -clipped * a) * trains;  // [N]
+  const at::Tensor was_clipped = ((ratio < 1.0 - config.eps_low) & (a < 0)) |
+                                 ((ratio > 1.0 + config.eps_high) & (a > 0));  // [N]
+  return finish_loss(in, config, norm, pg.sum() / std::max(norm.sequences, 1.0),
+                     ratio.detach().unsqueeze(1).expand_as(m),
+                     was_clipped.unsqueeze(1).expand_as(m));
 }
 
 }  // namespace terse

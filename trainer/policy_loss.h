@@ -70,6 +70,16 @@ struct LossOutput {
 LossOutput policy_loss(const PolicyLossInputs& in, const PolicyLossConfig& config,
                        const LossNormalizer& norm);
 
+// GSPO (Zheng et al. 2025, arXiv 2507.18071, eq. 5-7): one importance ratio per sequence,
+// s_i = exp(mean over its tokens of (logprobs - old_logprobs)), the length-normalised sequence
+// likelihood ratio, clipped per sequence: loss_i = -min(s_i A_i, clip(s_i, 1 - eps_low,
+// 1 + eps_high) A_i), summed over sequences and divided by norm.sequences. `in.advantages` must
+// be [N]. A KL term is added per token under config.aggregation. Its clip ranges are far
+// narrower than the per-token ones (the paper's: 3e-4 and 4e-4). Metrics as policy_loss, with
+// clip_frac the share of tokens whose sequence was clipped.
+LossOutput sequence_policy_loss(const PolicyLossInputs& in, const PolicyLossConfig& config,
+                                const LossNormalizer& norm);
+
 // Aggregates per-token values [N, T] under `mask` [N, T] as `mode` with the batch counts `norm`.
 torch::Tensor aggregate(const torch::Tensor& per_token, const torch::Tensor& mask,
                         LossAggregation mode, const LossNormalizer& norm);

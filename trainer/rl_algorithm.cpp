@@ -17,15 +17,33 @@ LossOutput clipped_policy_loss(Transformer& model, const RlMicroBatch& batch,
                                bool values, at::Tensor* value_out) {
   const PolicyOutputs out = policy_forward(model, batch, config.rollout.temperature, values);
   if (value_out != nullptr) *value_out = out.values;
-  return policy_loss(
-      {out.logprobs, batch.old_logprobs, batch.advantages, batch.mask, batch.ref_logprobs},
-      config.trainer.loss, norm);
+  const PolicyLossInputs inputs{out.logprobs, batch.old_logprobs, batch.advantages, batch.mask,
+                                batch.ref_logprobs};
+  if (config.trainer.algorithm == Algorithm::kGspo) {
+    return sequence_policy_loss(inputs, config.trainer.loss, norm);
+  }
+  return policy_loss(inputs, config.trainer.loss, norm);
 }
+
+}  // namespace
+
+absl::StatusOr<at::Tensor> batch_std_advantages(ProcessGroup& group, const at::Tensor& rewards,
+                                                const at::Tensor& group_ids) {
+  const at::Tensor centred = group_advantages(rewards, group_ids, AdvantageScale::kNone);  // [n]
+  const MomentSums local = moment_sums(centred);
+  at::Tensor sums = at::tensor({local.sum, local.sum_sq, local.count}, at::kDouble);  // [3]
+  TERSE_RETURN_IF_ERROR(group.all_reduce_sum({sums}));
+  const double std =
+      batch_std({sums[0].item<double>(), sums[1].item<double>(), sums[2].item<double>()});
+  return centred / (std + 1e-6);
+}
+
+namespace {
 
 class GroupRelative : public RlAlgorithm {
  public:
-  GroupRelative(const ExperimentConfig& config, Transformer policy)
-      : config_(config), policy_(std::move(policy)) {}
+  GroupRelative(const ExperimentConfig& config, Transformer policy, ProcessGroup& group)
+      : config_(config), policy_(std::move(policy)), group_(group) {}
 
   absl::Status set_advantages(std::vector<RlSample>& samples,
                               const std::vector<double>& rewards) override {
@@ -48,10 +66,16 @@ class GroupRelative : public RlAlgorithm {
       kept_rewards.push_back(rewards[i]);
       groups.push_back(samples[i].group_id);
     }
-    if (kept_rewards.empty()) return absl::OkStatus();
-    const at::Tensor advantages =
-        group_advantages(at::tensor(kept_rewards, at::kDouble).to(at::kFloat), at::tensor(groups),
-                         config_.trainer.loss.advantage_scale);  // [kept]
+    const AdvantageScale scale = config_.trainer.loss.advantage_scale;
+    const at::Tensor reward_tensor =
+        at::tensor(kept_rewards, at::kDouble).to(at::kFloat);       // [kept]
+    const at::Tensor group_tensor = at::tensor(groups, at::kLong);  // [kept]
+    at::Tensor advantages;                                          // [kept]
+    if (scale == AdvantageScale::kBatchStd) {
+      TERSE_ASSIGN_OR_RETURN(advantages, batch_std_advantages(group_, reward_tensor, group_tensor));
+    } else if (!kept_rewards.empty()) {
+      advantages = group_advantages(reward_tensor, group_tensor, scale);
+    }
     int64_t k = 0;
     for (size_t i = 0; i < samples.size(); ++i) {
       if (!counted[i]) {
@@ -70,6 +94,7 @@ class GroupRelative : public RlAlgorithm {
  private:
   const ExperimentConfig& config_;
   Transformer policy_;
+  ProcessGroup& group_;
 };
 
 class Ppo : public RlAlgorithm {
@@ -179,7 +204,7 @@ std::unique_ptr<RlAlgorithm> make_rl_algorithm(const ExperimentConfig& config, T
     return std::make_unique<Ppo>(config, std::move(policy), std::move(critic), group, pad_id,
                                  device);
   }
-  return std::make_unique<GroupRelative>(config, std::move(policy));
+  return std::make_unique<GroupRelative>(config, std::move(policy), group);
 }
 
 }  // namespace terse

@@ -36,6 +36,12 @@ class RlAlgorithm {
   virtual LossOutput loss(const RlMicroBatch& batch, const LossNormalizer& norm) = 0;
 };
 
+// Group-centred advantages [n] of `rewards` [n] (group ids `group_ids` [n]) divided by the std of
+// the centred values over every rank's samples (trainer.loss.advantage_scale: batch_std). Every
+// rank calls it, with or without samples.
+absl::StatusOr<at::Tensor> batch_std_advantages(ProcessGroup& group, const at::Tensor& rewards,
+                                                const at::Tensor& group_ids);
+
 // The strategy of config.trainer.algorithm for `policy` (and `critic`: PPO with
 // trainer.ppo.separate_critic; else null). The models must outlive it.
 std::unique_ptr<RlAlgorithm> make_rl_algorithm(const ExperimentConfig& config, Transformer policy,

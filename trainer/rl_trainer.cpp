@@ -144,7 +144,8 @@ std::vector<at::Tensor> RlTrainer::trained_parameters() {
 absl::StatusOr<Metrics> RlTrainer::train_step() {
   const Clock::time_point start = Clock::now();
   const double lr = apply_lr_schedule(*optimizer_, config_.trainer, state_.step);
-  TERSE_ASSIGN_OR_RETURN(Rollout rollout, collector_->collect(state_.step));
+  TERSE_ASSIGN_OR_RETURN(Rollout rollout, collector_->collect(state_.step, state_.recent_accuracy));
+  remember_accuracy(rollout.metrics.at("reward/accuracy"));
   TERSE_RETURN_IF_ERROR(algorithm_->set_advantages(rollout.samples, rollout.rewards));
   if (reference_ && !rollout.samples.empty()) {
     TERSE_RETURN_IF_ERROR(
@@ -174,6 +175,14 @@ absl::StatusOr<Metrics> RlTrainer::train_step() {
     metrics.emplace(key, 0.0);  // a step with nothing to train still reports every key
   }
   return metrics;
+}
+
+void RlTrainer::remember_accuracy(double accuracy) {
+  const auto window = static_cast<size_t>(config_.reward.length_penalty.gate.lazy_window);
+  if (window == 0) return;
+  std::vector<double>& recent = state_.recent_accuracy;
+  recent.push_back(accuracy);
+  if (recent.size() > window) recent.erase(recent.begin(), recent.end() - window);
 }
 
 absl::StatusOr<Metrics> RlTrainer::policy_metrics(const std::vector<RlSample>& samples) {
@@ -225,8 +234,8 @@ absl::StatusOr<std::string> RlTrainer::start(std::optional<int64_t> resume_step)
   return absl::StrFormat(
       "train: %s, %d prompts x %d samples per step on %d rank(s), %d train / %d eval problems, "
       "from step %d of %d",
-      t.algorithm == Algorithm::kGrpo ? "grpo" : "ppo", t.batch_prompts, config_.rollout.group_size,
-      group_.world_size(), train_.size(), test_.size(), state_.step, t.steps);
+      algorithm_name(t.algorithm), t.batch_prompts, config_.rollout.group_size, group_.world_size(),
+      train_.size(), test_.size(), state_.step, t.steps);
 }
 
 std::string RlTrainer::step_summary(const Metrics& metrics, bool evaluated) const {

@@ -80,6 +80,8 @@ class RlTrainer : public Trainer {
   absl::Status set_up_stages(RolloutClient* rollouts);
   // policy/entropy and policy/staleness of the samples that trained at step state_.step.
   absl::StatusOr<Metrics> policy_metrics(const std::vector<RlSample>& samples);
+  // Keeps the batch accuracy of the step in state_ for the lazy switch (its last lazy_window).
+  void remember_accuracy(double accuracy);
   absl::Status write_checkpoint_files(const std::filesystem::path& dir) override;
   std::vector<at::Tensor> trained_parameters() override;
   absl::StatusOr<std::string> start(std::optional<int64_t> resume_step) override;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/status.h"
+#include "reward/penalty_schedule.h"
 #include "reward/reward_metrics.h"
 #include "trainer/evaluator.h"
 #include "trainer/group_filter.h"
@@ -17,13 +18,13 @@ absl::StatusOr<std::vector<SampleStats>> gather_stats(ProcessGroup& group,
                                                       const std::vector<SampleStats>& local,
                                                       int64_t capacity) {
   if (group.world_size() == 1) return local;
-  constexpr int64_t kFields = 6;
+  constexpr int64_t kFields = 7;
   at::Tensor table = at::zeros({group.world_size(), capacity + 1, kFields}, at::kDouble);
   table[group.rank()][0][0] = static_cast<double>(local.size());
   for (size_t i = 0; i < local.size(); ++i) {
     const SampleStats& s = local[i];
-    const double values[kFields] = {s.tokens,      s.correct, s.total,
-                                    s.length_term, s.format,  s.truncated};
+    const double values[kFields] = {s.tokens, s.correct,   s.total, s.length_term,
+                                    s.format, s.truncated, s.level};
     for (int64_t f = 0; f < kFields; ++f) table[group.rank()][i + 1][f] = values[f];
   }
   TERSE_RETURN_IF_ERROR(group.all_reduce_sum({table}));
@@ -32,7 +33,7 @@ absl::StatusOr<std::vector<SampleStats>> gather_stats(ProcessGroup& group,
   for (int64_t r = 0; r < group.world_size(); ++r) {
     for (int64_t i = 1; i <= static_cast<int64_t>(rows[r][0][0]); ++i) {
       all.push_back({rows[r][i][0], rows[r][i][1], rows[r][i][2], rows[r][i][3], rows[r][i][4],
-                     rows[r][i][5]});
+                     rows[r][i][5], rows[r][i][6]});
     }
   }
   return all;
@@ -55,8 +56,12 @@ Metrics reward_and_length_metrics(const std::vector<SampleStats>& stats) {
   }
   const RewardMetrics m = summarize_rewards(samples, breakdowns);
   double truncated = 0;
-  for (const SampleStats& s : stats) truncated += s.truncated;
-  return {
+  std::vector<OutcomeSample> outcomes;
+  for (const SampleStats& s : stats) {
+    truncated += s.truncated;
+    outcomes.push_back({static_cast<int64_t>(s.level), s.correct > 0.5, s.tokens});
+  }
+  Metrics metrics = {
       {"reward/mean", m.total_mean},
       {"reward/accuracy", m.accuracy},
       {"reward/length_penalty", m.length_term_mean},
@@ -67,6 +72,11 @@ Metrics reward_and_length_metrics(const std::vector<SampleStats>& stats) {
       // 0 when nothing was correct, as in evaluation.
       {"tokens_per_correct", m.tokens_per_correct.value_or(0.0)},
       {"samples/truncated", stats.empty() ? 0.0 : truncated / static_cast<double>(stats.size())}};
+  add_outcome_metrics(
+      split_by_outcome(outcomes),
+      {"reward/accuracy", "length/mean", "tokens_per_correct", "length/correct", "length/wrong"},
+      metrics);
+  return metrics;
 }
 
 // DAPO's dynamic sampling: which samples belong to groups whose rewards are not all equal.
@@ -95,7 +105,7 @@ RolloutCollector::RolloutCollector(const ExperimentConfig& config, ProcessGroup&
       length_targets_(length_targets),
       composer_(std::move(composer)) {}
 
-std::vector<RlSample> RolloutCollector::score(const Trajectory& batch, int64_t step,
+std::vector<RlSample> RolloutCollector::score(const Trajectory& batch, int64_t step, bool length_on,
                                               std::vector<double>* totals,
                                               std::vector<SampleStats>* stats) const {
   const std::vector<EvalSample> graded =
@@ -108,18 +118,21 @@ std::vector<RlSample> RolloutCollector::score(const Trajectory& batch, int64_t s
     }
     inputs.push_back(r);
   }
-  const std::vector<RewardBreakdown> rewards = composer_.score(inputs, step);
+  const std::vector<RewardBreakdown> rewards = composer_.score(inputs, step, length_on);
   for (size_t i = 0; i < inputs.size(); ++i) {
     totals->push_back(rewards[i].total);
     stats->push_back({static_cast<double>(inputs[i].completion_tokens),
                       inputs[i].correct ? 1.0 : 0.0, rewards[i].total, rewards[i].length,
-                      rewards[i].format, inputs[i].finished ? 0.0 : 1.0});
+                      rewards[i].format, inputs[i].finished ? 0.0 : 1.0,
+                      static_cast<double>(graded[i].level)});
   }
   return samples_of(batch);
 }
 
-absl::StatusOr<Rollout> RolloutCollector::collect(int64_t step) {
+absl::StatusOr<Rollout> RolloutCollector::collect(int64_t step,
+                                                  const std::vector<double>& recent_accuracy) {
   const SampleFilterConfig& filter = config_.trainer.filter;
+  const bool length_on = lazy_gate_open(config_.reward.length_penalty.gate, recent_accuracy);
   const int64_t prompts = config_.trainer.batch_prompts / group_.world_size();
   const int64_t group_size = config_.rollout.group_size;
   const int64_t rounds = filter.refill && source_.can_refill() ? kMaxRefillRounds : 1;
@@ -132,7 +145,7 @@ absl::StatusOr<Rollout> RolloutCollector::collect(int64_t step) {
     std::vector<double> round_totals;
     std::vector<RlSample> round_samples;
     for (const Trajectory& part : sampled) {
-      for (RlSample& sample : score(part, step, &round_totals, &stats)) {
+      for (RlSample& sample : score(part, step, length_on, &round_totals, &stats)) {
         round_samples.push_back(std::move(sample));
       }
     }
@@ -152,6 +165,7 @@ absl::StatusOr<Rollout> RolloutCollector::collect(int64_t step) {
   TERSE_ASSIGN_OR_RETURN(const std::vector<SampleStats> all,
                          gather_stats(group_, stats, prompts * group_size * rounds));
   rollout.metrics = reward_and_length_metrics(all);
+  rollout.metrics["reward/length_on"] = length_on ? 1.0 : 0.0;
   if (filter.mask_truncated) {
     for (RlSample& s : rollout.samples) s.trains = s.trains && s.finish == FinishReason::kStop;
   }

@@ -34,6 +34,7 @@ struct Rollout {
 // What each sample drawn contributes to the step's reward and length metrics.
 struct SampleStats {
   double tokens = 0, correct = 0, total = 0, length_term = 0, format = 0, truncated = 0;
+  double level = 0;  // the problem's difficulty level (0: unknown)
 };
 
 class RolloutCollector {
@@ -44,13 +45,15 @@ class RolloutCollector {
                    const Tokenizer& tokenizer, const std::vector<Problem>& problems,
                    const std::vector<int64_t>& length_targets, RewardComposer composer);
 
-  // This rank's share of trainer.batch_prompts prompts for step `step`, scored and filtered.
-  absl::StatusOr<Rollout> collect(int64_t step);
+  // This rank's share of trainer.batch_prompts prompts for step `step`, scored and filtered;
+  // `recent_accuracy` (the batch accuracies of the steps before, oldest first) drives the lazy
+  // switch of the length term.
+  absl::StatusOr<Rollout> collect(int64_t step, const std::vector<double>& recent_accuracy = {});
 
  private:
   // Grades and scores `batch`: its samples, with their total rewards and stats appended.
-  std::vector<RlSample> score(const Trajectory& batch, int64_t step, std::vector<double>* totals,
-                              std::vector<SampleStats>* stats) const;
+  std::vector<RlSample> score(const Trajectory& batch, int64_t step, bool length_on,
+                              std::vector<double>* totals, std::vector<SampleStats>* stats) const;
 
   const ExperimentConfig& config_;
   ProcessGroup& group_;

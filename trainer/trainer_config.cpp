@@ -32,9 +32,24 @@ void SampleFilterConfig::visit(ConfigVisitor& v) {
           "Leave completions cut off at max_new_tokens out of the loss (DAPO overlong filtering).");
 }
 
+const EnumNames<Algorithm>& algorithm_names() {
+  static const EnumNames<Algorithm> names = {
+      {"grpo", Algorithm::kGrpo}, {"gspo", Algorithm::kGspo}, {"ppo", Algorithm::kPpo}};
+  return names;
+}
+
+const char* algorithm_name(Algorithm algorithm) {
+  for (const auto& [name, value] : algorithm_names()) {
+    if (value == algorithm) return name.c_str();
+  }
+  return "?";
+}
+
 void TrainerConfig::visit(ConfigVisitor& v) {
-  v.enum_field("algorithm", algorithm, {{"grpo", Algorithm::kGrpo}, {"ppo", Algorithm::kPpo}},
-               "Policy-gradient family: grpo (group-relative advantages) or ppo (critic + GAE).");
+  v.enum_field("algorithm", algorithm, algorithm_names(),
+               "Policy-gradient family: grpo (group-relative advantages, per-token ratio), gspo "
+               "(group-relative advantages, one clipped ratio per sequence; set eps_low/eps_high "
+               "near 3e-4/4e-4) or ppo (critic + GAE).");
   v.field("steps", steps, "Optimisation steps, one rollout batch each.", Range::at_least(1));
   v.field("batch_prompts", batch_prompts,
           "Prompts per rollout batch (each sampled group_size times).", Range::at_least(1));

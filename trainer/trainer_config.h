@@ -12,7 +12,11 @@
 
 namespace terse {
 
-enum class Algorithm { kGrpo, kPpo };
+enum class Algorithm { kGrpo, kGspo, kPpo };
+
+// Config spellings of Algorithm, and the spelling of one value ("grpo", "gspo", "ppo").
+const EnumNames<Algorithm>& algorithm_names();
+const char* algorithm_name(Algorithm algorithm);
 
 // PPO's critic and advantage settings.
 struct PpoConfig {

@@ -73,12 +73,24 @@ absl::StatusOr<TrainerState> read_trainer_state(const fs::path& path) {
                      ": expected {\"step\": int, \"cursor\": int}; the checkpoint is not a "
                      "training checkpoint of this version"));
   }
-  return TrainerState{state["step"].get<int64_t>(), state["cursor"].get<int64_t>()};
+  TrainerState out{state["step"].get<int64_t>(), state["cursor"].get<int64_t>(), {}};
+  if (const auto recent = state.find("recent_accuracy"); recent != state.end()) {
+    for (const nlohmann::json& a : *recent) {
+      if (!a.is_number()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            path.string(), ": \"recent_accuracy\" must hold numbers, found ", a.dump()));
+      }
+      out.recent_accuracy.push_back(a.get<double>());
+    }
+  }
+  return out;
 }
 
 absl::Status write_trainer_state(const fs::path& path, const TrainerState& state) {
   std::ofstream out(path);
-  out << nlohmann::json{{"step", state.step}, {"cursor", state.cursor}}.dump() << "\n";
+  nlohmann::json json{{"step", state.step}, {"cursor", state.cursor}};
+  if (!state.recent_accuracy.empty()) json["recent_accuracy"] = state.recent_accuracy;
+  out << json.dump() << "\n";
   out.close();
   if (!out) return absl::ResourceExhaustedError(absl::StrCat("cannot write `", path.string(), "`"));
   return absl::OkStatus();

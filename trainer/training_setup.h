@@ -49,6 +49,8 @@ double apply_lr_schedule(torch::optim::AdamW& optimizer, const TrainerConfig& tr
 struct TrainerState {
   int64_t step = 0;    // optimiser steps done
   int64_t cursor = 0;  // training examples (SFT) or prompts (RL) read so far
+  // RL with the lazy switch: batch accuracies of the last gate.lazy_window steps, oldest first.
+  std::vector<double> recent_accuracy;
 };
 
 absl::StatusOr<TrainerState> read_trainer_state(const std::filesystem::path& path);

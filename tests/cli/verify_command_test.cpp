@@ -1,49 +1,14 @@
 // `terse verify` as its users run it: JSON lines in, JSON lines out, exit 2 on a bad line.
-#include <sys/wait.h>
-
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "tests/catch.h"
+#include "tests/cli/json_lines_run.h"
 
 namespace terse {
 namespace {
-
-namespace fs = std::filesystem;
-
-struct Run {
-  int exit_code = -1;
-  std::vector<nlohmann::json> lines;  // stdout, one JSON value per line
-  std::string stderr_text;
-};
-
-// Runs `terse <args>` with `input` on standard input.
-Run run_terse(const std::string& args, const std::string& input) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("terse_verify_test_" + std::to_string(::getpid()) + "_" +
-                                   std::to_string(std::hash<std::string>{}(args + input)));
-  fs::create_directories(dir);
-  std::ofstream(dir / "in.jsonl") << input;
-  const std::string command = std::string(TERSE_BINARY) + " " + args + " < " +
-                              (dir / "in.jsonl").string() + " > " + (dir / "out").string() +
-                              " 2> " + (dir / "err").string();
-  const int status = std::system(command.c_str());
-  Run run;
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream out(dir / "out");
-  for (std::string line; std::getline(out, line);) run.lines.push_back(nlohmann::json::parse(line));
-  std::stringstream err;
-  err << std::ifstream(dir / "err").rdbuf();
-  run.stderr_text = err.str();
-  fs::remove_all(dir);
-  return run;
-}
 
 TEST_CASE("terse verify --verifier math grades JSON lines", "[cli]") {
   const Run run = run_terse("verify --verifier math",

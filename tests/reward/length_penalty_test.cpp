@@ -204,5 +204,47 @@ TEST_CASE("length_terms dispatches on the kind", "[penalty]") {
   check_terms(length_terms(config, 100, 100, {s(kRight, 90)}), {-0.75});  // (60-90)/40
 }
 
+TEST_CASE("alp: -(beta/N) * max(solve rate, 1/K) * L", "[penalty]") {
+  // beta 0.5, N = L_max 100. Group of 4 with 3 correct: p = 0.75, so the slope is
+  // 0.5/100 * 0.75 = 0.00375 per token: L 20 -> -0.075, 40 -> -0.15, 80 -> -0.3, 0 -> 0.
+  check_terms(alp_terms({s(kRight, 20), s(kRight, 40), s(kWrong, 80), s(kRight, 0)}, 0.5, 100),
+              {-0.075, -0.15, -0.3, 0.0});
+  // No sample correct: p = 0 is floored at 1/K = 1/4, slope 0.00125: L 40 -> -0.05.
+  check_terms(alp_terms({s(kWrong, 40), s(kWrong, 40), s(kWrong, 0), s(kWrong, 80)}, 0.5, 100),
+              {-0.05, -0.05, 0.0, -0.1});
+  // The easier the prompt, the harder the same length is penalised.
+  const double easy = alp_terms({s(kRight, 50), s(kRight, 50)}, 1.0, 100)[0];
+  const double hard = alp_terms({s(kRight, 50), s(kWrong, 50)}, 1.0, 100)[0];
+  CHECK(easy == Approx(-0.5));
+  CHECK(hard == Approx(-0.25));
+}
+
+TEST_CASE("the gate zeroes the length term of wrong answers and of weak groups", "[penalty]") {
+  // linear, alpha 1, L_max 100: the ungated terms are -L/100.
+  LengthPenaltyConfig config;
+  config.kind = PenaltyKind::kLinear;
+  config.alpha = 1.0;
+  const std::vector<PenaltySample> half = {s(kRight, 10), s(kWrong, 20), s(kRight, 30),
+                                           s(kWrong, 40)};
+  check_terms(length_terms(config, 100, 100, half), {-0.1, -0.2, -0.3, -0.4});
+  config.gate.correct_only = true;
+  check_terms(length_terms(config, 100, 100, half), {-0.1, 0.0, -0.3, 0.0});
+  // Group accuracy 0.5: open at a floor of 0.5, shut at 0.75.
+  config.gate.correct_only = false;
+  config.gate.min_group_accuracy = 0.5;
+  check_terms(length_terms(config, 100, 100, half), {-0.1, -0.2, -0.3, -0.4});
+  config.gate.min_group_accuracy = 0.75;
+  check_terms(length_terms(config, 100, 100, half), {0.0, 0.0, 0.0, 0.0});
+  // 0.7 of 10 samples is 7 correct, although 0.7 * 10 is not exactly 7 in floating point.
+  std::vector<PenaltySample> ten(10, s(kWrong, 50));
+  for (int i = 0; i < 7; ++i) ten[i] = s(kRight, 50);
+  config.gate.min_group_accuracy = 0.7;
+  CHECK(length_terms(config, 100, 100, ten)[0] == Approx(-0.5));
+  // Both gates together on a group above the floor: only the correct answers pay.
+  config.gate.correct_only = true;
+  config.gate.min_group_accuracy = 0.5;
+  check_terms(length_terms(config, 100, 100, {s(kRight, 10), s(kWrong, 20)}), {-0.1, 0.0});
+}
+
 }  // namespace
 }  // namespace terse

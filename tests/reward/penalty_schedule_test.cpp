@@ -35,5 +35,27 @@ TEST_CASE("budget_at follows ThinkPrune's shrinking budgets", "[schedule]") {
   CHECK(budget_at(schedule, 1000000, 512) == 2048);
 }
 
+TEST_CASE("the lazy switch opens only while accuracy is not falling", "[schedule]") {
+  PenaltyGateConfig gate;
+  CHECK(lazy_gate_open(gate, {}));  // window 0: always on
+  gate.lazy_window = 4;
+  gate.lazy_tolerance = 0.015;
+  CHECK_FALSE(lazy_gate_open(gate, {}));               // no history yet
+  CHECK_FALSE(lazy_gate_open(gate, {0.5, 0.6, 0.7}));  // three of four steps
+  CHECK(lazy_gate_open(gate, {0.5, 0.6, 0.7, 0.8}));   // slope +0.1
+  CHECK(lazy_gate_open(gate, {0.8, 0.8, 0.8, 0.8}));   // flat
+  // x = 0..3 (mean 1.5), y = 0.80, 0.79, 0.78, 0.77: slope -0.01, within the tolerance.
+  CHECK(lazy_gate_open(gate, {0.80, 0.79, 0.78, 0.77}));
+  // y = 0.80, 0.78, 0.76, 0.74: slope -0.02, falling.
+  CHECK_FALSE(lazy_gate_open(gate, {0.80, 0.78, 0.76, 0.74}));
+  // Only the last window counts: an old fall is forgotten.
+  CHECK(lazy_gate_open(gate, {0.9, 0.1, 0.5, 0.6, 0.7, 0.8}));
+  // Least squares, not the end points: y = 0.9, 0.5, 0.9, 0.8 has end points nearly level but
+  // sxy = (-1.5)(0.125) + (-0.5)(-0.275) + (0.5)(0.125) + (1.5)(0.025) = 0.05 > 0: slope +0.01.
+  CHECK(lazy_gate_open(gate, {0.9, 0.5, 0.9, 0.8}));
+  gate.lazy_window = 1;
+  CHECK(lazy_gate_open(gate, {0.2}));
+}
+
 }  // namespace
 }  // namespace terse

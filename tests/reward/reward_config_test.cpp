@@ -54,7 +54,7 @@ TEST_CASE("every penalty kind has a config spelling", "[config]") {
   }
   CHECK(names == std::vector<std::string>{"none", "linear", "kimi", "efficient", "l1_exact",
                                           "l1_max", "shorter_better", "lc_r1", "cosine",
-                                          "dapo_overlong", "truncate"});
+                                          "dapo_overlong", "truncate", "alp"});
 }
 
 TEST_CASE("reward config errors name their keys", "[config]") {

@@ -12,6 +12,7 @@
 #include "core/status.h"
 #include "models/hf_checkpoint.h"
 #include "trainer/data_parallel.h"
+#include "trainer/rl_algorithm.h"
 
 namespace terse {
 namespace {
@@ -114,6 +115,21 @@ int run() {
   const double whiten_gap = (*shared - whole->index({mine})).abs().max().item<double>();
   std::printf("whitening: max difference from the whole batch's %.3g\n", whiten_gap);
   ok = ok && whiten_gap < 1e-6 && whole->abs().max().item<double>() > 0.5;
+  // batch_std advantages from the ranks' shares equal those of the whole batch alone: 12 rewards
+  // in groups of 2, which 2 or 3 ranks split without cutting a group.
+  const at::Tensor rewards = torch::rand({12}, torch::kFloat);    // the same on every rank
+  const at::Tensor groups = torch::arange(12, torch::kLong) / 2;  // [12]
+  const int64_t part = 12 / world;
+  const auto my_rows = torch::indexing::Slice(rank * part, (rank + 1) * part);
+  auto whole_advantages = batch_std_advantages(**alone, rewards, groups);
+  auto my_advantages =
+      batch_std_advantages(**group, rewards.index({my_rows}), groups.index({my_rows}));
+  if (!whole_advantages.ok()) return fail(whole_advantages.status());
+  if (!my_advantages.ok()) return fail(my_advantages.status());
+  const double batch_std_gap =
+      (*my_advantages - whole_advantages->index({my_rows})).abs().max().item<double>();
+  std::printf("batch_std: max difference from the whole batch's %.3g\n", batch_std_gap);
+  ok = ok && batch_std_gap < 1e-5 && whole_advantages->abs().max().item<double>() > 0.5;
   // One AdamW step on the summed gradients: the weights must be identical on every rank.
   torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-2));
   optimizer.step();

@@ -8,6 +8,7 @@
 #include "tests/catch.h"
 #include "tests/test_util.h"
 #include "tests/trainer/written_batch.h"
+#include "trainer/metric_registry.h"
 
 namespace terse {
 namespace {
@@ -80,6 +81,35 @@ TEST_CASE("grading and the evaluation figures, by hand", "[eval]") {
   const EvalResult none = summarize({graded[1]}, 3);
   CHECK(none.pass_at_k == 0);
   CHECK(none.tokens_per_correct == 0);
+}
+
+TEST_CASE("evaluation figures by outcome and by difficulty level, by hand", "[eval]") {
+  // Level 1: 10 tokens right, 20 wrong. Level 3: 40 and 60 tokens, both right.
+  std::vector<EvalSample> samples(4);
+  const int64_t levels[] = {1, 1, 3, 3}, tokens[] = {10, 20, 40, 60};
+  const bool correct[] = {true, false, true, true};
+  for (size_t i = 0; i < samples.size(); ++i) {
+    samples[i].problem = static_cast<int64_t>(i / 2);
+    samples[i].level = levels[i];
+    samples[i].tokens = tokens[i];
+    samples[i].correct = correct[i];
+  }
+  Metrics m = summarize(samples, 2).metrics();
+  CHECK(m.at("eval/length_correct") == Approx(110.0 / 3));
+  CHECK(m.at("eval/length_wrong") == Approx(20.0));
+  CHECK(m.at("eval/accuracy@1") == Approx(0.5));
+  CHECK(m.at("eval/accuracy@3") == Approx(1.0));
+  CHECK(m.at("eval/length_mean@1") == Approx(15.0));
+  CHECK(m.at("eval/length_mean@3") == Approx(50.0));
+  CHECK(m.at("eval/tokens_per_correct@1") == Approx(30.0));
+  CHECK(m.at("eval/tokens_per_correct@3") == Approx(50.0));
+  CHECK(check_registered(m).ok());  // "@L" names are declared once in the registry
+  // All correct: no wrong-answer length; one level alone: no per-level figures.
+  for (EvalSample& s : samples) s.correct = true, s.level = 2;
+  m = summarize(samples, 2).metrics();
+  CHECK(m.count("eval/length_wrong") == 0);
+  CHECK(m.count("eval/accuracy@2") == 0);
+  CHECK(m.at("eval/length_correct") == Approx(32.5));
 }
 
 TEST_CASE("terse eval and terse export on a tiny SFT run", "[eval][export]") {

@@ -41,6 +41,25 @@ TEST_CASE("group advantages by hand, with interleaved groups", "[advantages]") {
   CHECK(dr.scalar_type() == torch::kFloat);
 }
 
+TEST_CASE("batch_std divides the group-centred rewards by their std over the batch",
+          "[advantages]") {
+  // Group 0: r = 1, 0 -> centred 0.5, -0.5. Group 1: r = 1, 1, 1, 0 -> mean 0.75, centred
+  // 0.25, 0.25, 0.25, -0.75. Over the batch: sum 0, sum of squares 0.25 + 0.25 + 3 * 0.0625 +
+  // 0.5625 = 1.25, unbiased var 1.25 / 5 = 0.25, std 0.5: A = 1, -1, 0.5, 0.5, 0.5, -1.5.
+  // (GRPO's per-group std would give group 0 +-0.7071 and group 1 0.5, 0.5, 0.5, -1.5.)
+  const torch::Tensor rewards = torch::tensor({1.0, 0.0, 1.0, 1.0, 1.0, 0.0});
+  const torch::Tensor groups = torch::tensor({0, 0, 1, 1, 1, 1}, torch::kLong);
+  check_close(group_advantages(rewards, groups, AdvantageScale::kBatchStd),
+              {1, -1, 0.5, 0.5, 0.5, -1.5});
+  check_close(group_advantages(rewards, groups, AdvantageScale::kStd),
+              {0.7071068, -0.7071068, 0.5, 0.5, 0.5, -1.5});
+  // The sums behind it, as ranks add them: a batch split in two gives the same std.
+  const MomentSums a = moment_sums(torch::tensor({0.5, -0.5}));
+  const MomentSums b = moment_sums(torch::tensor({0.25, 0.25, 0.25, -0.75}));
+  CHECK(batch_std({a.sum + b.sum, a.sum_sq + b.sum_sq, a.count + b.count}) == Approx(0.5));
+  CHECK(batch_std(moment_sums(torch::tensor({3.0}))) == 0.0);
+}
+
 // Two sequences of three tokens. Ratios exp(logp - old) are 1.5, 0.5, 1.0 in both rows.
 // Row 0 has A = +1 and three valid tokens; row 1 has A = -2 and two valid tokens.
 PolicyLossInputs hand_batch() {
@@ -86,6 +105,38 @@ TEST_CASE("clipped loss by hand in each aggregation mode", "[policy_loss]") {
         policy_loss(in, clip_higher(LossAggregation::kSeqMeanTokenSumNorm), norm);
     CHECK(out.loss.item<double>() == Approx(0.2275));
   }
+}
+
+TEST_CASE("GSPO's sequence ratio and clip on a hand-worked batch", "[policy_loss]") {
+  // Row 0 (A = +1, three tokens): s_0 = exp((ln 1.5 + ln 0.5 + 0) / 3) = 0.75^(1/3) = 0.9085603.
+  // Row 1 (A = -2, two tokens): s_1 = exp((ln 1.5 + ln 0.5) / 2) = 0.75^(1/2) = 0.8660254.
+  PolicyLossInputs in = hand_batch();
+  in.logprobs.requires_grad_(true);
+  const LossNormalizer norm = count_batch(in.mask, 1);                 // 2 sequences
+  PolicyLossConfig config = clip_higher(LossAggregation::kTokenMean);  // [0.8, 1.28]: no clip
+  LossOutput out = sequence_policy_loss(in, config, norm);
+  // (-1 * 0.9085603 + 2 * 0.8660254) / 2 = 0.4117453.
+  CHECK(out.loss.item<double>() == Approx(0.4117453).margin(1e-6));
+  CHECK(out.metrics.at("policy/clip_frac") == 0.0);
+  // Ratio per token, averaged over the 5 valid tokens: (3 * 0.9085603 + 2 * 0.8660254) / 5.
+  CHECK(out.metrics.at("policy/ratio_mean") == Approx(0.8915464).margin(1e-6));
+  // d loss / d logprob of a valid token: -A * s / |y| / sequences; 0 on the masked token.
+  out.loss.backward();
+  check_close(in.logprobs.grad(), {-0.1514267, -0.1514267, -0.1514267, 0.4330127, 0.4330127, 0.0});
+
+  // With eps 0.1 the range is [0.9, 1.1]: row 1's ratio 0.866 with A < 0 is clipped to 0.9
+  // (loss 1.8, no gradient), row 0's 0.9086 is not: (-0.9085603 + 1.8) / 2 = 0.4457199.
+  in.logprobs.grad().zero_();
+  config.eps_low = 0.1;
+  config.eps_high = 0.1;
+  out = sequence_policy_loss(in, config, norm);
+  CHECK(out.loss.item<double>() == Approx(0.4457199).margin(1e-6));
+  CHECK(out.metrics.at("policy/clip_frac") == Approx(0.4));  // row 1's 2 of 5 tokens
+  out.loss.backward();
+  check_close(in.logprobs.grad(), {-0.1514267, -0.1514267, -0.1514267, 0, 0, 0});
+  // The per-token loss on the same batch is not the same number: the ratio level matters.
+  CHECK(policy_loss(in, config, norm).loss.item<double>() !=
+        Approx(out.loss.item<double>()).margin(1e-3));
 }
 
 TEST_CASE("k1 and k3 KL estimators by hand", "[policy_loss]") {

@@ -1,7 +1,10 @@
 // The stages of an RL step, each alone: scoring and filtering (trainer/rollout_collector.h) on
 // completions written by hand behind a fake rollout source, and the group-relative advantages of
 // GFPO (trainer/rl_algorithm.h) by hand.
+#include <unistd.h>
+
 #include <cmath>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,6 +15,7 @@
 #include "tests/trainer/written_batch.h"
 #include "trainer/rl_algorithm.h"
 #include "trainer/rollout_collector.h"
+#include "trainer/training_setup.h"
 
 namespace terse {
 namespace {
@@ -55,14 +59,22 @@ struct Collected {
 // Two problems (answers 861 and 42), two samples each: problem 0 has one right and one wrong
 // answer; both samples of problem 1 were cut at the length limit with the same text, so their
 // rewards are equal. The reward is the accuracy alone (no length or format term).
-Collected collect_written(const SampleFilterConfig& filter, bool source_refills) {
+// `reward` replaces the accuracy-only reward when given; `levels` are the two problems' levels;
+// `recent_accuracy` is handed to the collector (the lazy switch).
+Collected collect_written(const SampleFilterConfig& filter, bool source_refills,
+                          const RewardConfig* reward = nullptr,
+                          const std::vector<double>& recent_accuracy = {},
+                          std::vector<int64_t> levels = {0, 0}) {
   const auto tokenizer = make_task_tokenizer();
   ExperimentConfig config;
   config.trainer.batch_prompts = 2;
   config.rollout.group_size = 2;
   config.trainer.filter = filter;
   config.reward.length_penalty.kind = PenaltyKind::kNone;
-  const std::vector<Problem> problems = {number_problem("861"), number_problem("42")};
+  if (reward != nullptr) config.reward = *reward;
+  std::vector<Problem> problems = {number_problem("861"), number_problem("42")};
+  problems[0].level = levels[0];
+  problems[1].level = levels[1];
   const std::vector<int64_t> no_targets;
   WrittenRollouts source(
       testing::written_batch(*tokenizer,
@@ -75,7 +87,7 @@ Collected collect_written(const SampleFilterConfig& filter, bool source_refills)
   auto group = testing::single_process();
   RolloutCollector collector(config, *group, source, *tokenizer, problems, no_targets,
                              std::move(*composer));
-  auto rollout = collector.collect(5);
+  auto rollout = collector.collect(5, recent_accuracy);
   INFO(rollout.status().ToString());
   REQUIRE(rollout.ok());
   return {std::move(*rollout), source.calls};
@@ -108,6 +120,65 @@ TEST_CASE("scoring: every sample graded and scored, metrics over every sample dr
   // stopped completion is not counted.
   CHECK(r.metrics.at("length/mean") == Approx((8.0 + 5 + 4 + 4) / 4));
   CHECK(r.metrics.at("tokens_per_correct") == Approx(21.0));
+}
+
+TEST_CASE("metrics split by outcome and by level", "[rl_stages]") {
+  // Without levels: lengths of the correct answer (8) and of the three wrong ones (5, 4, 4).
+  Rollout r = collect_written(SampleFilterConfig{}, false).rollout;
+  CHECK(r.metrics.at("length/correct") == Approx(8.0));
+  CHECK(r.metrics.at("length/wrong") == Approx(13.0 / 3));
+  CHECK(r.metrics.count("reward/accuracy@1") == 0);
+  // Problem 0 at level 1 (lengths 8 right, 5 wrong), problem 1 at level 3 (4 and 4, both wrong).
+  r = collect_written(SampleFilterConfig{}, false, nullptr, {}, {1, 3}).rollout;
+  CHECK(r.metrics.at("reward/accuracy@1") == Approx(0.5));
+  CHECK(r.metrics.at("reward/accuracy@3") == Approx(0.0));
+  CHECK(r.metrics.at("length/mean@1") == Approx(6.5));
+  CHECK(r.metrics.at("length/mean@3") == Approx(4.0));
+  CHECK(r.metrics.at("tokens_per_correct@1") == Approx(13.0));
+  CHECK(r.metrics.count("tokens_per_correct@3") == 0);  // nothing correct at level 3
+  // One level alone adds nothing per level.
+  r = collect_written(SampleFilterConfig{}, false, nullptr, {}, {2, 2}).rollout;
+  CHECK(r.metrics.count("reward/accuracy@2") == 0);
+}
+
+TEST_CASE("the lazy switch holds the length term off until accuracy stops falling", "[rl_stages]") {
+  // linear, alpha 1, L_max 100: a sample of L tokens gets -L/100 when the term applies.
+  RewardConfig reward;
+  reward.length_penalty.kind = PenaltyKind::kLinear;
+  reward.length_penalty.alpha = 1.0;
+  reward.length_penalty.max_length = 100;
+  reward.length_penalty.gate.lazy_window = 2;
+  // No history: off, the rewards are the accuracy alone.
+  Rollout r = collect_written(SampleFilterConfig{}, false, &reward, {}).rollout;
+  CHECK(r.metrics.at("reward/length_on") == 0.0);
+  CHECK(r.rewards == std::vector<double>{1, 0, 0, 0});
+  // Falling accuracy (0.8 -> 0.6): still off.
+  r = collect_written(SampleFilterConfig{}, false, &reward, {0.8, 0.6}).rollout;
+  CHECK(r.metrics.at("reward/length_on") == 0.0);
+  // Rising (0.6 -> 0.8): on; lengths 8, 5, 4, 4 tokens.
+  r = collect_written(SampleFilterConfig{}, false, &reward, {0.6, 0.8}).rollout;
+  CHECK(r.metrics.at("reward/length_on") == 1.0);
+  REQUIRE(r.rewards.size() == 4);
+  CHECK(r.rewards[0] == Approx(1 - 0.08));
+  CHECK(r.rewards[1] == Approx(-0.05));
+  CHECK(r.rewards[2] == Approx(-0.04));
+}
+
+TEST_CASE("the lazy switch's accuracy window survives a checkpoint", "[rl_stages]") {
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("terse_state_" + std::to_string(::getpid()));
+  REQUIRE(write_trainer_state(path, {7, 112, {0.5, 0.625}}).ok());
+  auto state = read_trainer_state(path);
+  REQUIRE(state.ok());
+  CHECK(state->step == 7);
+  CHECK(state->cursor == 112);
+  CHECK(state->recent_accuracy == std::vector<double>{0.5, 0.625});
+  // A state without the window (no lazy switch, or an older checkpoint) reads as empty.
+  REQUIRE(write_trainer_state(path, {3, 48, {}}).ok());
+  state = read_trainer_state(path);
+  REQUIRE(state.ok());
+  CHECK(state->recent_accuracy.empty());
+  std::filesystem::remove(path);
 }
 
 TEST_CASE("truncation masking keeps cut samples out of the loss, and in the metrics",
