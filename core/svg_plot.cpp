@@ -162,7 +162,10 @@ std::string svg_scatter_chart(const std::vector<PlotPoint>& points,
                               const std::vector<std::pair<double, double>>& line,
                               const PlotOptions& options) {
   PlotSeries all{"", line};
-  for (const PlotPoint& p : points) all.points.emplace_back(p.x, p.y);
+  for (const PlotPoint& p : points) {
+    all.points.emplace_back(p.x - p.x_err, p.y - p.y_err);
+    all.points.emplace_back(p.x + p.x_err, p.y + p.y_err);
+  }
   Bounds b = bounds_of({all});
   const double x_pad = 0.05 * (b.x_hi - b.x_lo);  // keeps dots at the edges off the frame
   b.x_lo -= x_pad, b.x_hi += x_pad;
@@ -176,6 +179,13 @@ std::string svg_scatter_chart(const std::vector<PlotPoint>& points,
   }
   for (const PlotPoint& p : points) {
     if (!std::isfinite(p.x) || !std::isfinite(p.y)) continue;
+    if (p.x_err > 0 || p.y_err > 0) {
+      absl::StrAppendFormat(&svg,
+                            "<path class=\"error-bar\" stroke=\"%s\" d=\"M%.1f %.1fH%.1fM%.1f "
+                            "%.1fV%.1f\"/>\n",
+                            kColors[0], f.px(p.x - p.x_err), f.py(p.y), f.px(p.x + p.x_err),
+                            f.px(p.x), f.py(p.y - p.y_err), f.py(p.y + p.y_err));
+    }
     absl::StrAppendFormat(&svg,
                           "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"/>"
                           "<text x=\"%.1f\" y=\"%.1f\">%s</text>\n",

@@ -29,6 +29,7 @@ std::string svg_line_chart(const std::vector<PlotSeries>& series, const PlotOpti
 struct PlotPoint {
   double x = 0, y = 0;
   std::string label;
+  double x_err = 0, y_err = 0;  // half-widths of error bars drawn through the point; 0: none
 };
 
 // An SVG scatter chart: each finite point a dot with its label beside it, and `line` (in the

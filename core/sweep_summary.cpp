@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -31,6 +32,32 @@ std::string csv_field(const std::string& text) {
 
 std::string md_cell(const std::string& text) {
   return absl::StrReplaceAll(text, {{"|", "\\|"}, {"\n", " "}});
+}
+
+// Accuracy (y) against mean tokens (x) of `points`, with the Pareto front drawn through them.
+std::string pareto_svg(const std::vector<PlotPoint>& points, const SummaryMetrics& metrics,
+                       const std::string& title) {
+  std::vector<std::pair<double, double>> xy;
+  for (const PlotPoint& p : points) xy.emplace_back(p.x, p.y);
+  std::vector<std::pair<double, double>> front;
+  for (const size_t i : pareto_front(xy)) front.push_back(xy[i]);
+  PlotOptions options;
+  options.title =
+      points.empty() ? "accuracy against mean tokens (no run has evaluated yet)" : title;
+  options.x_label = metrics.length + " (tokens)";
+  options.y_label = metrics.accuracy;
+  options.width = 640;
+  options.height = 400;
+  return svg_scatter_chart(points, front, options);
+}
+
+// One row of a Markdown table.
+std::string md_line(const std::vector<std::string>& cells) {
+  return absl::StrCat(
+      "| ",
+      absl::StrJoin(cells, " | ",
+                    [](std::string* out, const std::string& cell) { out->append(md_cell(cell)); }),
+      " |\n");
 }
 
 // Every column of a row, as text: name, values, status, seconds, figures.
@@ -62,7 +89,129 @@ std::string status_text(const SweepRunState& state) {
              : absl::StrCat("failed (exit ", state.exit_code, ")");
 }
 
+// The last value of every "`metric`@L" the run reported, by level L.
+std::map<int64_t, double> final_by_level(const RunCurves& curves, const std::string& metric) {
+  const std::string prefix = metric + "@";
+  std::map<int64_t, double> out;
+  for (const auto& [step, metrics] : curves.rows) {
+    for (const auto& [name, value] : metrics) {
+      int64_t level = 0;
+      if (name.rfind(prefix, 0) == 0 && absl::SimpleAtoi(name.substr(prefix.size()), &level) &&
+          std::isfinite(value)) {
+        out[level] = value;
+      }
+    }
+  }
+  return out;
+}
+
+std::string stat_text(const SeedStat& s) {
+  if (s.n == 0) return "";
+  return absl::StrFormat("%.4g ± %.2g (%d)", s.mean, s.std, s.n);
+}
+
 }  // namespace
+
+SeedStat seed_stat(const std::vector<double>& values) {
+  SeedStat s;
+  s.n = static_cast<int64_t>(values.size());
+  if (s.n == 0) return s;
+  s.mean = std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(s.n);
+  if (s.n < 2) return s;
+  double sum_sq = 0;
+  for (double v : values) sum_sq += (v - s.mean) * (v - s.mean);
+  s.std = std::sqrt(sum_sq / static_cast<double>(s.n - 1));
+  return s;
+}
+
+std::vector<SeedGroup> group_over_seeds(const std::vector<std::string>& keys,
+                                        const std::vector<SweepRow>& rows) {
+  const auto seed = std::find(keys.begin(), keys.end(), kSeedAxis);
+  if (seed == keys.end()) return {};
+  const auto seed_column = static_cast<size_t>(seed - keys.begin());
+  struct Figures {
+    std::vector<double> accuracy, length, tokens_per_correct;
+    std::map<int64_t, std::vector<double>> by_level;
+  };
+  std::vector<SeedGroup> groups;
+  std::vector<Figures> figures;
+  for (const SweepRow& row : rows) {
+    std::vector<std::string> values;
+    for (size_t k = 0; k < row.values.size(); ++k) {
+      if (k != seed_column) values.push_back(row.values[k]);
+    }
+    auto group = std::find_if(groups.begin(), groups.end(),
+                              [&](const SeedGroup& g) { return g.values == values; });
+    if (group == groups.end()) {
+      groups.push_back({values.empty() ? "all" : absl::StrJoin(values, " "), values});
+      figures.emplace_back();
+      group = groups.end() - 1;
+    }
+    ++group->runs;
+    Figures& f = figures[static_cast<size_t>(group - groups.begin())];
+    if (row.accuracy) f.accuracy.push_back(*row.accuracy);
+    if (row.length_mean) f.length.push_back(*row.length_mean);
+    if (row.tokens_per_correct) f.tokens_per_correct.push_back(*row.tokens_per_correct);
+    for (const auto& [level, value] : row.length_by_level) f.by_level[level].push_back(value);
+  }
+  for (size_t i = 0; i < groups.size(); ++i) {
+    groups[i].accuracy = seed_stat(figures[i].accuracy);
+    groups[i].length_mean = seed_stat(figures[i].length);
+    groups[i].tokens_per_correct = seed_stat(figures[i].tokens_per_correct);
+    for (const auto& [level, values] : figures[i].by_level) {
+      groups[i].length_by_level[level] = seed_stat(values);
+    }
+  }
+  return groups;
+}
+
+std::string sweep_seeds_md(const std::vector<std::string>& keys, const SummaryMetrics& metrics,
+                           const std::vector<SeedGroup>& groups) {
+  std::vector<int64_t> levels;
+  for (const SeedGroup& g : groups) {
+    for (const auto& [level, stat] : g.length_by_level) {
+      if (std::find(levels.begin(), levels.end(), level) == levels.end()) levels.push_back(level);
+    }
+  }
+  std::sort(levels.begin(), levels.end());
+  std::vector<std::string> header;
+  for (const std::string& key : keys) {
+    if (key != kSeedAxis) header.push_back(key);
+  }
+  for (const std::string& column :
+       {std::string("runs"), metrics.accuracy, metrics.length, metrics.tokens_per_correct}) {
+    header.push_back(column);
+  }
+  for (int64_t level : levels) header.push_back(absl::StrCat(metrics.length, "@", level));
+  std::string md = absl::StrCat(
+      "Mean ± sample std over the seeds (`", kSeedAxis,
+      "`) that reported each figure, their count in brackets; the last value of each run.\n\n");
+  md += md_line(header);
+  md += md_line(std::vector<std::string>(header.size(), "---"));
+  for (const SeedGroup& g : groups) {
+    std::vector<std::string> cells = g.values;
+    cells.push_back(absl::StrCat(g.runs));
+    for (const SeedStat* s : {&g.accuracy, &g.length_mean, &g.tokens_per_correct}) {
+      cells.push_back(stat_text(*s));
+    }
+    for (int64_t level : levels) {
+      const auto found = g.length_by_level.find(level);
+      cells.push_back(found == g.length_by_level.end() ? "" : stat_text(found->second));
+    }
+    md += md_line(cells);
+  }
+  return md;
+}
+
+std::string seed_pareto_svg(const std::vector<SeedGroup>& groups, const SummaryMetrics& metrics) {
+  std::vector<PlotPoint> points;
+  for (const SeedGroup& g : groups) {
+    if (g.accuracy.n == 0 || g.length_mean.n == 0) continue;
+    points.push_back(
+        {g.length_mean.mean, g.accuracy.mean, g.name, g.length_mean.std, g.accuracy.std});
+  }
+  return pareto_svg(points, metrics, "mean over seeds, bars ±1 std; the line is the Pareto front");
+}
 
 std::vector<size_t> pareto_front(const std::vector<std::pair<double, double>>& points) {
   std::vector<size_t> order;
@@ -107,6 +256,7 @@ absl::StatusOr<std::vector<SweepRow>> read_sweep_rows(const fs::path& sweep_dir,
       row.accuracy = final_metric(*curves, metrics.accuracy);
       row.length_mean = final_metric(*curves, metrics.length);
       row.tokens_per_correct = final_metric(*curves, metrics.tokens_per_correct);
+      row.length_by_level = final_by_level(*curves, metrics.length);
     }
     rows.push_back(std::move(row));
   }
@@ -129,39 +279,20 @@ std::string sweep_summary_csv(const std::vector<std::string>& keys, const Summar
 
 std::string sweep_summary_md(const std::vector<std::string>& keys, const SummaryMetrics& metrics,
                              const std::vector<SweepRow>& rows) {
-  auto line = [](const std::vector<std::string>& cells) {
-    return absl::StrCat("| ",
-                        absl::StrJoin(cells, " | ",
-                                      [](std::string* out, const std::string& cell) {
-                                        out->append(md_cell(cell));
-                                      }),
-                        " |\n");
-  };
   const std::vector<std::string> header = header_of(keys, metrics);
-  std::string md = line(header);
-  md += line(std::vector<std::string>(header.size(), "---"));
-  for (const SweepRow& row : rows) md += line(cells_of(row));
+  std::string md = md_line(header);
+  md += md_line(std::vector<std::string>(header.size(), "---"));
+  for (const SweepRow& row : rows) md += md_line(cells_of(row));
   return md;
 }
 
 std::string sweep_pareto_svg(const std::vector<SweepRow>& rows, const SummaryMetrics& metrics) {
   std::vector<PlotPoint> points;
-  std::vector<std::pair<double, double>> xy;
   for (const SweepRow& row : rows) {
     if (!row.accuracy || !row.length_mean) continue;
     points.push_back({*row.length_mean, *row.accuracy, row.name});
-    xy.emplace_back(*row.length_mean, *row.accuracy);
   }
-  std::vector<std::pair<double, double>> front;
-  for (const size_t i : pareto_front(xy)) front.push_back(xy[i]);
-  PlotOptions options;
-  options.title = points.empty() ? "accuracy against mean tokens (no run has evaluated yet)"
-                                 : "accuracy against mean tokens; the line is the Pareto front";
-  options.x_label = metrics.length + " (tokens)";
-  options.y_label = metrics.accuracy;
-  options.width = 640;
-  options.height = 400;
-  return svg_scatter_chart(points, front, options);
+  return pareto_svg(points, metrics, "accuracy against mean tokens; the line is the Pareto front");
 }
 
 absl::Status write_sweep_summary(const fs::path& sweep_dir, const SummaryMetrics& metrics) {
@@ -172,7 +303,13 @@ absl::Status write_sweep_summary(const fs::path& sweep_dir, const SummaryMetrics
       write_file_atomically(sweep_dir / kSweepSummaryCsv, sweep_summary_csv(keys, metrics, rows)));
   TERSE_RETURN_IF_ERROR(
       write_file_atomically(sweep_dir / kSweepSummaryMd, sweep_summary_md(keys, metrics, rows)));
-  return write_file_atomically(sweep_dir / kSweepParetoSvg, sweep_pareto_svg(rows, metrics));
+  const std::vector<SeedGroup> groups = group_over_seeds(keys, rows);
+  if (groups.empty()) {
+    return write_file_atomically(sweep_dir / kSweepParetoSvg, sweep_pareto_svg(rows, metrics));
+  }
+  TERSE_RETURN_IF_ERROR(
+      write_file_atomically(sweep_dir / kSweepSeedsMd, sweep_seeds_md(keys, metrics, groups)));
+  return write_file_atomically(sweep_dir / kSweepParetoSvg, seed_pareto_svg(groups, metrics));
 }
 
 }  // namespace terse

@@ -112,8 +112,9 @@ std::string figures_row(const std::string& name, const PhaseFigures& f) {
 
 std::string report_intro(const DemoSummary& s) {
   return absl::StrCat(
-      "<p>Held-out test problems, greedy decoding. Compression (mean tokens after SFT / after "
-      "RL): <b>",
+      "<p>Held-out test problems, greedy decoding. The charts run the phases one after the "
+      "other: SFT's steps, then RL's from where SFT ended (its first point is the SFT model). "
+      "Compression (mean tokens after SFT / after RL): <b>",
       absl::StrFormat("%.1f", s.compression), "&times;</b> in ", absl::StrFormat("%.0f", s.seconds),
       " s.</p>\n",
       "<table><tr><th></th><th>accuracy</th><th>mean tokens</th><th>tokens per correct</th></tr>"
@@ -131,11 +132,9 @@ absl::Status write_text(const fs::path& path, const std::string& text) {
 }
 
 absl::Status write_report(const fs::path& out, const DemoSummary& summary) {
-  std::vector<RunCurves> runs;
-  for (const char* name : {"sft", "rl"}) {
-    TERSE_ASSIGN_OR_RETURN(RunCurves curves, read_run_curves(out / name));
-    runs.push_back(std::move(curves));
-  }
+  TERSE_ASSIGN_OR_RETURN(const RunCurves sft, read_run_curves(out / "sft"));
+  TERSE_ASSIGN_OR_RETURN(RunCurves rl, read_run_curves(out / "rl"));
+  const std::vector<RunCurves> runs = {sft, rl_after_sft(std::move(rl), sft, summary.sft)};
   const std::vector<std::string> metrics = {kAccuracyMetric, kLengthMetric, "reward/accuracy",
                                             "length/mean"};
   TERSE_RETURN_IF_ERROR(write_text(out / kDemoSummaryFile, demo_summary_json(summary)));
@@ -216,6 +215,15 @@ absl::StatusOr<DemoSummary> run_demo(const ExperimentConfig& config, const fs::p
   TERSE_RETURN_IF_ERROR(write_report(out, summary));
   print_table(summary, out, console);
   return summary;
+}
+
+RunCurves rl_after_sft(RunCurves rl, const RunCurves& sft, const PhaseFigures& sft_figures) {
+  const int64_t offset = sft.rows.empty() ? 0 : sft.rows.back().first;
+  for (auto& [step, metrics] : rl.rows) step += offset;
+  rl.rows.insert(rl.rows.begin(), {offset,
+                                   {{kAccuracyMetric, sft_figures.accuracy},
+                                    {kLengthMetric, sft_figures.mean_tokens}}});
+  return rl;
 }
 
 }  // namespace terse

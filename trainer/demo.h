@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "core/process_group.h"
+#include "core/run_report.h"
 #include "trainer/experiment_config.h"
 
 namespace terse {
@@ -35,6 +36,11 @@ struct DemoSummary {
   double seconds = 0;
   std::string config;  // the resolved config, YAML
 };
+
+// The RL phase's curves moved to follow SFT's on one step axis (report.html draws the phases one
+// after the other): steps shifted by SFT's last step, and a first point at that step with the
+// SFT model's held-out figures, where RL starts.
+RunCurves rl_after_sft(RunCurves rl, const RunCurves& sft, const PhaseFigures& sft_figures);
 
 // Runs the phases in `out` (created if needed) with `config`'s model, data and reward, its
 // trainer.* for the RL phase and demo.* for the others. Rank 0 writes; every rank of `group`

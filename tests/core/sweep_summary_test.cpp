@@ -75,5 +75,67 @@ TEST_CASE("a sweep directory reads back as rows, tables and a chart", "[sweep]")
   CHECK_THAT(svg, Catch::Contains("<polyline"));  // both runs are on the front
 }
 
+TEST_CASE("a sweep over run.seed is summarised as mean ± std per configuration", "[sweep]") {
+  CHECK(seed_stat({}).n == 0);
+  CHECK(seed_stat({0.5}).std == 0.0);
+  // 0.8 and 0.9: mean 0.85, sample std sqrt(2 * 0.05^2 / 1) = 0.0707107.
+  CHECK(seed_stat({0.8, 0.9}).mean == Approx(0.85));
+  CHECK(seed_stat({0.8, 0.9}).std == Approx(0.0707107));
+
+  TempDir dir;
+  SweepSpec spec;
+  spec.keys = {{"reward.length_penalty.kind", ""}, {kSeedAxis, ""}};
+  struct Run {
+    std::string kind, seed;
+    double accuracy, length, level1, level2;
+  };
+  const std::vector<Run> runs = {{"linear", "0", 0.8, 100, 50, 150},
+                                 {"linear", "1", 0.9, 120, 60, 180},
+                                 {"kimi", "0", 0.6, 80, 40, 120},
+                                 {"kimi", "1", 0, 0, 0, 0}};  // never evaluated
+  for (const Run& r : runs) {
+    const std::string name = r.kind + "_" + r.seed;
+    spec.runs.push_back({name, {{spec.keys[0].path, r.kind, r.kind}, {kSeedAxis, r.seed, r.seed}}});
+    if (r.accuracy == 0) continue;
+    std::filesystem::create_directories(dir / name);
+    auto log = MetricsLog::open(dir / name / kMetricsFile, std::nullopt);
+    REQUIRE(log.ok());
+    REQUIRE(log->write(5, {{"eval/accuracy", r.accuracy},
+                           {"eval/length_mean", r.length},
+                           {"eval/length_mean@1", r.level1},
+                           {"eval/length_mean@2", r.level2}})
+                .ok());
+  }
+  REQUIRE(write_sweep_plan(dir.path(), spec).ok());
+  const SummaryMetrics metrics{"eval/accuracy", "eval/length_mean", "eval/tokens_per_correct"};
+  std::vector<std::string> keys;
+  const auto rows = read_sweep_rows(dir.path(), metrics, &keys);
+  REQUIRE(rows.ok());
+  const std::vector<SeedGroup> groups = group_over_seeds(keys, *rows);
+  REQUIRE(groups.size() == 2);
+  CHECK(groups[0].name == "linear");
+  CHECK(groups[0].runs == 2);
+  CHECK(groups[0].accuracy.mean == Approx(0.85));
+  CHECK(groups[0].length_mean.std == Approx(14.1421356));
+  CHECK(groups[0].length_by_level.at(2).mean == Approx(165));
+  CHECK(groups[1].runs == 2);
+  CHECK(groups[1].accuracy.n == 1);  // one seed evaluated
+  CHECK(groups[1].tokens_per_correct.n == 0);
+
+  REQUIRE(write_sweep_summary(dir.path(), metrics).ok());
+  const std::string md = read_file(dir / kSweepSeedsMd);
+  CHECK_THAT(md, Catch::Contains("| reward.length_penalty.kind | runs | eval/accuracy | "
+                                 "eval/length_mean | eval/tokens_per_correct | "
+                                 "eval/length_mean@1 | eval/length_mean@2 |"));
+  CHECK_THAT(md, Catch::Contains("| linear | 2 | 0.85 ± 0.071 (2) | 110 ± 14 (2) |  | "
+                                 "55 ± 7.1 (2) | 165 ± 21 (2) |"));
+  CHECK_THAT(md, Catch::Contains("| kimi | 2 | 0.6 ± 0 (1) | 80 ± 0 (1) |"));
+  const std::string svg = read_file(dir / kSweepParetoSvg);
+  CHECK_THAT(svg, Catch::Contains("class=\"error-bar\""));  // linear's bars
+  CHECK_THAT(svg, Catch::Contains(">linear</text>"));
+  // Without a seed axis there are no groups.
+  CHECK(group_over_seeds({"trainer.lr"}, *rows).empty());
+}
+
 }  // namespace
 }  // namespace terse
