@@ -101,7 +101,8 @@ absl::StatusOr<InputGroup> read_group(const std::string& text, int64_t group_id,
   for (size_t k = 0; k < samples->size(); ++k) {
     absl::StatusOr<RewardSample> sample = read_sample((*samples)[k], group_id, needs_budget);
     if (!sample.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("sample ", k, ": ", sample.status().message()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("sample ", k, ": ", sample.status().message()));
     }
     group.samples.push_back(*sample);
   }
@@ -132,6 +133,7 @@ absl::StatusOr<std::vector<std::optional<double>>> advantages(
       make_rl_algorithm(config, Transformer(nullptr), Transformer(nullptr), *alone, 0, at::kCPU);
   TERSE_RETURN_IF_ERROR(algorithm->set_advantages(samples, rewards));
   std::vector<std::optional<double>> out;
+  out.reserve(samples.size());
   for (const RlSample& s : samples) {
     out.push_back(s.trains ? std::optional<double>(s.advantage) : std::nullopt);
   }
@@ -167,9 +169,12 @@ class RewardCommand : public Command {
                            RewardComposer::create(config.reward, config.rollout.max_new_tokens));
     TERSE_ASSIGN_OR_RETURN(const std::vector<InputGroup> groups, read_input(config));
     std::vector<RewardSample> samples;
-    for (const InputGroup& g : groups) samples.insert(samples.end(), g.samples.begin(), g.samples.end());
+    for (const InputGroup& g : groups) {
+      samples.insert(samples.end(), g.samples.begin(), g.samples.end());
+    }
     const std::vector<RewardBreakdown> scores = composer.score(samples, step_);
     std::vector<double> totals;
+    totals.reserve(scores.size());
     for (const RewardBreakdown& b : scores) totals.push_back(b.total);
     TERSE_ASSIGN_OR_RETURN(const std::vector<std::optional<double>> advantage,
                            advantages(config, samples, totals));
@@ -188,7 +193,9 @@ class RewardCommand : public Command {
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
       absl::StatusOr<InputGroup> group =
           read_group(line, static_cast<int64_t>(groups.size()), needs_budget);
-      if (!group.ok()) return line_error(input->source(), input->number(), group.status().message());
+      if (!group.ok()) {
+        return line_error(input->source(), input->number(), group.status().message());
+      }
       groups.push_back(std::move(*group));
     }
     if (groups.empty()) {
@@ -203,8 +210,10 @@ class RewardCommand : public Command {
                            const std::vector<std::optional<double>>& advantage) {
     size_t i = 0;
     for (const InputGroup& group : groups) {
-      json out = {{"accuracy", json::array()}, {"format", json::array()},
-                  {"length", json::array()},   {"reward", json::array()},
+      json out = {{"accuracy", json::array()},
+                  {"format", json::array()},
+                  {"length", json::array()},
+                  {"reward", json::array()},
                   {"advantage", json::array()}};
       for (size_t k = 0; k < group.samples.size(); ++k, ++i) {
         out["accuracy"].push_back(w.accuracy * scores[i].accuracy);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "absl/strings/str_cat.h"
@@ -80,7 +81,10 @@ std::vector<double> nice_ticks(double lo, double hi, int count) {
     if (step >= raw) break;
   }
   std::vector<double> ticks;
-  for (double t = std::ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) {
+  const double first = std::ceil(lo / step) * step;
+  for (int64_t i = 0;; ++i) {
+    const double t = first + static_cast<double>(i) * step;
+    if (t > hi + step * 1e-9) break;
     ticks.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);
   }
   return ticks;
@@ -135,8 +139,9 @@ std::string svg_axes(const Frame& f, const PlotOptions& options) {
 std::string polyline_points(const Frame& f, const std::vector<std::pair<double, double>>& points) {
   std::string out;
   for (const auto& [x, y] : points) {
-    if (std::isfinite(x) && std::isfinite(y))
+    if (std::isfinite(x) && std::isfinite(y)) {
       absl::StrAppendFormat(&out, "%.1f,%.1f ", f.px(x), f.py(y));
+    }
   }
   return out;
 }

@@ -38,6 +38,7 @@ std::string md_cell(const std::string& text) {
 std::string pareto_svg(const std::vector<PlotPoint>& points, const SummaryMetrics& metrics,
                        const std::string& title) {
   std::vector<std::pair<double, double>> xy;
+  xy.reserve(points.size());
   for (const PlotPoint& p : points) xy.emplace_back(p.x, p.y);
   std::vector<std::pair<double, double>> front;
   for (const size_t i : pareto_front(xy)) front.push_back(xy[i]);

@@ -179,6 +179,8 @@ Problem chain_problem(int64_t start, const std::vector<ChainStep>& steps, int64_
   const int64_t target = forward.end;
   std::vector<std::string> operations;
   std::vector<std::string> undoing;
+  operations.reserve(steps.size());
+  undoing.reserve(steps.size());
   for (const ChainStep& step : steps) operations.push_back(text(step.op, step.operand));
   for (size_t i = steps.size(); i-- > 0;) {
     undoing.push_back(text(inverse(steps[i].op), steps[i].operand));

@@ -94,6 +94,7 @@ EvalResult summarize(std::vector<EvalSample> samples, int64_t problem_count) {
   result.mean_tokens = count > 0 ? static_cast<double>(tokens) / count : 0;
   result.tokens_per_correct = correct > 0 ? static_cast<double>(tokens) / correct : 0;
   std::vector<OutcomeSample> outcomes;
+  outcomes.reserve(samples.size());
   for (const EvalSample& s : samples) {
     outcomes.push_back({s.level, s.correct, static_cast<double>(s.tokens)});
   }

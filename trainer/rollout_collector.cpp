@@ -57,6 +57,7 @@ Metrics reward_and_length_metrics(const std::vector<SampleStats>& stats) {
   const RewardMetrics m = summarize_rewards(samples, breakdowns);
   double truncated = 0;
   std::vector<OutcomeSample> outcomes;
+  outcomes.reserve(stats.size());
   for (const SampleStats& s : stats) {
     truncated += s.truncated;
     outcomes.push_back({static_cast<int64_t>(s.level), s.correct > 0.5, s.tokens});

@@ -11,13 +11,13 @@ namespace terse {
 namespace {
 
 // linear, alpha 1, L_max 100: the length term is -L/100.
-const std::string kLinear =
+constexpr char kLinear[] =
     "reward reward.length_penalty.kind=linear reward.length_penalty.alpha=1 "
     "reward.length_penalty.max_length=100";
 
 // Group 0: correct at 20 tokens, wrong at 40: rewards 0.8, -0.4, centred +-0.6.
 // Group 1: correct at 10 and at 30: rewards 0.9, 0.7, centred +-0.1.
-const std::string kTwoGroups =
+constexpr char kTwoGroups[] =
     R"({"samples": [{"correct": true, "length": 20}, {"correct": false, "length": 40}]})"
     "\n"
     R"({"samples": [{"correct": true, "length": 10}, {"correct": true, "length": 30}], "level": 3})"
@@ -50,7 +50,8 @@ TEST_CASE("terse reward: terms, rewards and GRPO advantages of each group", "[cl
 TEST_CASE("terse reward: batch_std normalises over every line", "[cli]") {
   // Centred values 0.6, -0.6, 0.1, -0.1: sum of squares 0.74, unbiased std sqrt(0.74 / 3) =
   // 0.4966555, so A = +-1.2080808 and +-0.2013468.
-  const Run run = run_terse(kLinear + " trainer.loss.advantage_scale=batch_std", kTwoGroups);
+  const Run run =
+      run_terse(std::string(kLinear) + " trainer.loss.advantage_scale=batch_std", kTwoGroups);
   INFO(run.stderr_text);
   REQUIRE(run.exit_code == 0);
   check_numbers(run.lines[0]["advantage"], {1.2080808, -1.2080808});
@@ -59,13 +60,15 @@ TEST_CASE("terse reward: batch_std normalises over every line", "[cli]") {
 
 TEST_CASE("terse reward: the gate and ALP", "[cli]") {
   // correct_only: the wrong answer of group 0 keeps reward 0, its length term is dropped.
-  Run run = run_terse(kLinear + " reward.length_penalty.gate.correct_only=true", kTwoGroups);
+  Run run =
+      run_terse(std::string(kLinear) + " reward.length_penalty.gate.correct_only=true", kTwoGroups);
   INFO(run.stderr_text);
   REQUIRE(run.exit_code == 0);
   check_numbers(run.lines[0]["length"], {-0.2, 0});
   check_numbers(run.lines[0]["reward"], {0.8, 0});
   // Group accuracy floor 0.75: group 0 (0.5) pays nothing, group 1 (1.0) pays.
-  run = run_terse(kLinear + " reward.length_penalty.gate.min_group_accuracy=0.75", kTwoGroups);
+  run = run_terse(std::string(kLinear) + " reward.length_penalty.gate.min_group_accuracy=0.75",
+                  kTwoGroups);
   check_numbers(run.lines[0]["length"], {0, 0});
   check_numbers(run.lines[1]["length"], {-0.1, -0.3});
   // ALP, beta 0.5, N 100: group 0 solve rate 0.5 -> slope 0.0025; group 1 rate 1 -> 0.005.
@@ -78,8 +81,8 @@ TEST_CASE("terse reward: the gate and ALP", "[cli]") {
 }
 
 TEST_CASE("terse reward: weights scale the terms it prints", "[cli]") {
-  const Run run = run_terse(kLinear + " reward.weights.accuracy=2 reward.weights.length=0.5",
-                            kTwoGroups);
+  const Run run = run_terse(
+      std::string(kLinear) + " reward.weights.accuracy=2 reward.weights.length=0.5", kTwoGroups);
   REQUIRE(run.exit_code == 0);
   check_numbers(run.lines[0]["accuracy"], {2, 0});
   check_numbers(run.lines[0]["length"], {-0.1, -0.2});
@@ -111,7 +114,7 @@ TEST_CASE("terse reward: a bad line exits 2 naming the line", "[cli]") {
   REQUIRE(run.exit_code == 0);
   check_numbers(run.lines[0]["length"], {-0.1});  // -0.01 * |30 - 20|
   // PPO's advantages need a critic.
-  run = run_terse(kLinear + " trainer.algorithm=ppo", kTwoGroups);
+  run = run_terse(std::string(kLinear) + " trainer.algorithm=ppo", kTwoGroups);
   CHECK(run.exit_code == 2);
 }
 

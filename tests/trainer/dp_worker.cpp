@@ -150,4 +150,11 @@ int run() {
 }  // namespace
 }  // namespace terse
 
-int main() { return terse::run(); }
+int main() {
+  try {
+    return terse::run();
+  } catch (const std::exception& e) {
+    std::cerr << "dp_worker: " << e.what() << std::endl;
+    return 1;
+  }
+}

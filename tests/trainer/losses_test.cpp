@@ -12,9 +12,12 @@
 namespace terse {
 namespace {
 
-torch::Tensor f64(std::vector<double> values) { return torch::tensor(values, torch::kDouble); }
+torch::Tensor f64(const std::vector<double>& values) {
+  return torch::tensor(values, torch::kDouble);
+}
 
-void check_close(const torch::Tensor& actual, std::vector<double> expected, double tol = 1e-5) {
+void check_close(const torch::Tensor& actual, const std::vector<double>& expected,
+                 double tol = 1e-5) {
   REQUIRE(actual.numel() == static_cast<int64_t>(expected.size()));
   const torch::Tensor flat = actual.to(torch::kDouble).flatten();
   for (size_t i = 0; i < expected.size(); ++i) {
