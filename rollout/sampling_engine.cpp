@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <c10/core/InferenceMode.h>
 #include <numeric>
+#include <optional>
 
 namespace terse {
 namespace {
@@ -15,9 +16,42 @@ struct SampleState {
   int64_t prompt_length = 0;
   std::vector<int64_t> tokens;
   std::vector<float> logprobs;
+  std::vector<bool> forced;  // per token: forced by the thinking budget
   bool done = false;
   FinishReason reason = FinishReason::kLength;
+  int64_t think_budget = -1;  // -1: none
+  int64_t think_tokens = 0;
+  bool thinking_over = false;    // closed, or stopped at the budget
+  std::vector<int64_t> pending;  // forced tokens still to emit, in reverse order
 };
+
+// What the thinking budget makes of the token the sampler drew: the token itself, a forced
+// end-of-thinking token in its place, or nothing (truncate: the sample ends). Updates the count.
+std::optional<int64_t> apply_think_budget(SampleState& sample, int64_t drawn,
+                                          const ThinkBudget& think, bool* forced) {
+  *forced = false;
+  if (!sample.pending.empty()) {
+    *forced = true;
+    const int64_t token = sample.pending.back();
+    sample.pending.pop_back();
+    return token;
+  }
+  if (sample.think_budget < 0 || sample.thinking_over) return drawn;
+  const bool closes = !think.close_ids.empty() && drawn == think.close_ids.front();
+  if (closes || drawn == think.open_id) {
+    sample.thinking_over = closes;
+    return drawn;
+  }
+  if (sample.think_tokens < sample.think_budget) {
+    ++sample.think_tokens;
+    return drawn;
+  }
+  sample.thinking_over = true;
+  if (think.mode == ThinkBudgetMode::kTruncate || think.close_ids.empty()) return std::nullopt;
+  sample.pending.assign(think.close_ids.rbegin(), think.close_ids.rend() - 1);
+  *forced = true;
+  return think.close_ids.front();
+}
 
 bool ends_on_stop_string(const std::vector<int64_t>& tokens, const GenerationConfig& config,
                          const Detokenizer& detokenize) {
@@ -28,11 +62,12 @@ bool ends_on_stop_string(const std::vector<int64_t>& tokens, const GenerationCon
                      [&](const std::string& stop) { return tail.find(stop) != std::string::npos; });
 }
 
-// Records one sampled token; returns whether the sample has finished.
-bool append_token(SampleState& sample, int64_t token, float logprob, const GenerationConfig& config,
-                  const Detokenizer& detokenize) {
+// Records one token (sampled, or forced with log-prob 0); returns whether the sample has finished.
+bool append_token(SampleState& sample, int64_t token, float logprob, bool forced,
+                  const GenerationConfig& config, const Detokenizer& detokenize) {
   sample.tokens.push_back(token);
-  sample.logprobs.push_back(logprob);
+  sample.logprobs.push_back(forced ? 0.0F : logprob);
+  sample.forced.push_back(forced);
   const auto& stops = config.stop_token_ids;
   if (std::find(stops.begin(), stops.end(), token) != stops.end() ||
       ends_on_stop_string(sample.tokens, config, detokenize)) {
@@ -99,12 +134,13 @@ void compact(KvCache& cache, std::vector<int64_t>& rows, const std::vector<Sampl
   if (finished == 0 || 4 * finished < static_cast<int64_t>(rows.size()) || keep.empty()) return;
   cache.select_rows(keep);
   std::vector<int64_t> kept_rows;
+  kept_rows.reserve(keep.size());
   for (int64_t a : keep) kept_rows.push_back(rows[a]);
   rows = std::move(kept_rows);
 }
 
 Trajectory assemble(const std::vector<SampleState>& samples, const std::vector<PromptSpec>& prompts,
-                    int64_t group_size, int64_t pad_id, int64_t policy_version) {
+                    int64_t group_size, int64_t pad_id, int64_t policy_version, bool budgeted) {
   const int64_t count = static_cast<int64_t>(samples.size());
   int64_t longest = 1;
   for (const SampleState& s : samples) longest = std::max<int64_t>(longest, s.tokens.size());
@@ -112,6 +148,7 @@ Trajectory assemble(const std::vector<SampleState>& samples, const std::vector<P
   batch.completion_ids = at::full({count, longest}, pad_id, at::kLong);
   batch.completion_mask = at::zeros({count, longest}, at::kFloat);
   batch.behavior_logprobs = at::zeros({count, longest}, at::kFloat);
+  if (budgeted) batch.forced_mask = at::zeros({count, longest}, at::kFloat);
   batch.policy_version = policy_version;
   for (int64_t i = 0; i < count; ++i) {
     const SampleState& s = samples[i];
@@ -119,6 +156,10 @@ Trajectory assemble(const std::vector<SampleState>& samples, const std::vector<P
     batch.completion_ids[i].narrow(0, 0, length).copy_(at::tensor(s.tokens, at::kLong));
     batch.completion_mask[i].narrow(0, 0, length).fill_(1);
     batch.behavior_logprobs[i].narrow(0, 0, length).copy_(at::tensor(s.logprobs, at::kFloat));
+    if (budgeted) {
+      auto forced = batch.forced_mask.accessor<float, 2>();
+      for (int64_t t = 0; t < length; ++t) forced[i][t] = s.forced[t] ? 1.0F : 0.0F;
+    }
     const PromptSpec& prompt = prompts[i / group_size];
     batch.prompt_ids.push_back(prompt.ids);
     batch.group_ids.push_back(prompt.group_id);
@@ -150,7 +191,9 @@ std::vector<SampleState> sample_all(Transformer& model, const std::vector<Prompt
 
   std::vector<SampleState> samples(count);
   for (int64_t i = 0; i < count; ++i) {
-    samples[i].prompt_length = static_cast<int64_t>(prompts[i / group_size].ids.size());
+    const PromptSpec& prompt = prompts[i / group_size];
+    samples[i].prompt_length = static_cast<int64_t>(prompt.ids.size());
+    samples[i].think_budget = prompt.think_budget >= 0 ? prompt.think_budget : config.think.tokens;
   }
   std::vector<int64_t> rows(count);  // sample index of each row of the decode batch
   std::iota(rows.begin(), rows.end(), 0);
@@ -165,8 +208,16 @@ std::vector<SampleState> sample_all(Transformer& model, const std::vector<Prompt
     for (int64_t a = 0; a < static_cast<int64_t>(rows.size()); ++a) {
       SampleState& sample = samples[rows[a]];
       if (sample.done) continue;
-      live += !append_token(sample, tokens.data_ptr<int64_t>()[a], logprobs.data_ptr<float>()[a],
-                            config, detokenize);
+      bool forced = false;
+      const std::optional<int64_t> token =
+          apply_think_budget(sample, tokens.data_ptr<int64_t>()[a], config.think, &forced);
+      if (!token) {  // truncated at the thinking budget
+        sample.done = true;
+        sample.reason = FinishReason::kLength;
+        continue;
+      }
+      live +=
+          !append_token(sample, *token, logprobs.data_ptr<float>()[a], forced, config, detokenize);
     }
     if (live == 0) break;
     compact(cache, rows, samples);
@@ -188,7 +239,10 @@ Trajectory generate(Transformer& model, const std::vector<PromptSpec>& prompts,
               "generate: stop strings need a detokenizer");
   // The batch is assembled outside InferenceMode: its tensors feed the trainer's autograd.
   const std::vector<SampleState> samples = sample_all(model, prompts, config, detokenize);
-  return assemble(samples, prompts, config.group_size, config.pad_id, policy_version);
+  const bool budgeted = config.think.tokens >= 0 ||
+                        std::any_of(prompts.begin(), prompts.end(),
+                                    [](const PromptSpec& p) { return p.think_budget >= 0; });
+  return assemble(samples, prompts, config.group_size, config.pad_id, policy_version, budgeted);
 }
 
 }  // namespace terse

@@ -19,6 +19,23 @@
 
 namespace terse {
 
+// How a thinking budget is enforced when a sample's thinking would exceed it.
+enum class ThinkBudgetMode {
+  kForce,     // the end-of-thinking tokens are forced in its place and the model goes on to
+              // answer (s1's budget forcing, Muennighoff et al. 2025, arXiv 2501.19393)
+  kTruncate,  // the sample stops there, finish reason length (vLLM RFC 54864's truncate mode)
+};
+
+// A budget on the thinking span: the tokens generated before the first `close_ids[0]`, not
+// counting `open_id`. A sample is never given more thinking tokens than its budget.
+struct ThinkBudget {
+  int64_t tokens = -1;  // budget of prompts that set none (PromptSpec::think_budget); -1: none
+  ThinkBudgetMode mode = ThinkBudgetMode::kForce;
+  int64_t open_id = -1;            // the token opening the thinking span (not counted); -1: none
+  std::vector<int64_t> close_ids;  // the end-of-thinking token, then an optional answer prefix:
+                                   // all forced, in order, when kForce reaches the budget
+};
+
 struct GenerationConfig {
   SamplingParams sampling;
   int64_t max_new_tokens = 256;
@@ -27,11 +44,13 @@ struct GenerationConfig {
   std::vector<std::string> stop_strings;  // ending texts, e.g. "</answer>" (kept as well)
   uint64_t seed = 0;
   int64_t pad_id = 0;  // fills completion_ids after a completion's end
+  ThinkBudget think;   // off unless think.tokens or a prompt's think_budget is >= 0
 };
 
 struct PromptSpec {
-  std::vector<int64_t> ids;  // prompt tokens (at least one)
-  int64_t group_id = 0;      // carried into the Trajectory's group_ids
+  std::vector<int64_t> ids;   // prompt tokens (at least one)
+  int64_t group_id = 0;       // carried into the Trajectory's group_ids
+  int64_t think_budget = -1;  // this prompt's thinking budget; -1 takes config.think.tokens
 };
 
 // Turns token ids into text; needed only when stop strings are set.

@@ -24,7 +24,10 @@ struct Trajectory {
   at::Tensor behavior_logprobs;              // [N, T] float32, log pi_behaviour(token), 0 on pad
   std::vector<FinishReason> finish_reasons;  // [N]
   std::vector<int64_t> group_ids;            // [N] which prompt (group) a sample answers
-  int64_t policy_version = 0;                // weights version that sampled the batch
+  // [N, T] float32: 1 for the tokens a thinking budget forced (not sampled: their recorded
+  // log-prob is 0); undefined when no sample had a budget.
+  at::Tensor forced_mask;
+  int64_t policy_version = 0;  // weights version that sampled the batch
 
   int64_t size() const { return static_cast<int64_t>(finish_reasons.size()); }
   // Generated tokens of sample i (without padding).

@@ -1,4 +1,5 @@
 // `terse generate` run as a program on an exported tiny model.
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_split.h"
@@ -52,6 +53,52 @@ TEST_CASE("terse generate samples from an exported model directory", "[generate]
                                              "' --prompts '" + (dir / "bad.jsonl").string() + "'"));
   CHECK(bad.exit_code == 2);
   CHECK_THAT(bad.err, Catch::Contains("bad.jsonl:2"));
+
+  // A thinking budget of 2 with `j` as the closing tag and `=` as the answer prefix: no sample
+  // thinks past 2 tokens; where the budget forced the end, `j=` follows at once.
+  const int32_t close = (*tokenizer)->encode("j").at(0);
+  const int32_t prefix = (*tokenizer)->encode("=").at(0);
+  const std::string generate_budgeted = "generate --model '" + (dir / "model").string() +
+                                        "' --prompts '" + (dir / "prompts.jsonl").string() +
+                                        "' -n 4 --max-new-tokens 8 --seed 3 --think-budget 2 "
+                                        "--think-open '' ";
+  const std::string budgeted = generate_budgeted + "--think-close j --answer-prefix =";
+  const auto forced = run_command(terse_command(budgeted));
+  INFO(forced.err);
+  REQUIRE(forced.exit_code == 0);
+  int64_t forced_samples = 0;
+  for (const absl::string_view line : absl::StrSplit(forced.out, '\n', absl::SkipEmpty())) {
+    const auto row = nlohmann::json::parse(line);
+    const std::vector<int32_t> tokens = row["tokens"].get<std::vector<int32_t>>();
+    INFO(row.dump());
+    const auto end = std::find(tokens.begin(), tokens.end(), close);
+    REQUIRE(end != tokens.end());  // 8 tokens leave room for the forced close
+    CHECK(end - tokens.begin() <= 2);
+    if (row["forced_tokens"] == 2) {
+      ++forced_samples;
+      CHECK(end - tokens.begin() == 2);
+      REQUIRE(end + 1 != tokens.end());
+      CHECK(*(end + 1) == prefix);
+    } else {
+      CHECK(row["forced_tokens"] == 0);  // the model closed by itself in time
+    }
+  }
+  CHECK(forced_samples > 0);
+  const auto truncated = run_command(terse_command(budgeted + " --think-mode truncate"));
+  REQUIRE(truncated.exit_code == 0);
+  for (const absl::string_view line : absl::StrSplit(truncated.out, '\n', absl::SkipEmpty())) {
+    const auto row = nlohmann::json::parse(line);
+    const std::vector<int32_t> tokens = row["tokens"].get<std::vector<int32_t>>();
+    if (std::find(tokens.begin(), tokens.end(), close) == tokens.end()) {
+      CHECK(tokens.size() == 2);
+      CHECK(row["finish_reason"] == "length");
+    }
+    CHECK(row["forced_tokens"] == 0);
+  }
+  // The closing tag must be one token.
+  const auto two_tokens = run_command(terse_command(generate_budgeted + "--think-close ab"));
+  CHECK(two_tokens.exit_code == 2);
+  CHECK_THAT(two_tokens.err, Catch::Contains("single tokens"));
 }
 
 }  // namespace

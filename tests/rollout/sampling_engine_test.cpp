@@ -228,5 +228,115 @@ TEST_CASE("with bf16 products the recorded log-probs match the recomputation to 
   CHECK(fp32_gap < 0.2);
 }
 
+// The thinking tokens of a completion as the budget counts them: before the first `close`, not
+// counting `open`.
+int64_t thinking_tokens(const std::vector<int64_t>& ids, int64_t open, int64_t close) {
+  int64_t count = 0;
+  for (int64_t id : ids) {
+    if (id == close) break;
+    count += id != open;
+  }
+  return count;
+}
+
+// Two token ids that no completion of `batch` contains: a close tag and an answer prefix that
+// a greedy run never produces by itself, so every run thinks on until its budget stops it.
+std::pair<int64_t, int64_t> unused_ids(const Trajectory& batch) {
+  std::vector<bool> used(kVocab, false);
+  for (int64_t i = 0; i < batch.size(); ++i) {
+    for (int64_t id : batch.completion(i)) used[id] = true;
+  }
+  std::vector<int64_t> free;
+  for (int64_t id = kVocab - 1; id >= 0 && free.size() < 2; --id) {
+    if (!used[id]) free.push_back(id);
+  }
+  REQUIRE(free.size() == 2);
+  return {free[0], free[1]};
+}
+
+TEST_CASE("a thinking budget forces the end of thinking, or truncates, token by token",
+          "[engine][think]") {
+  Transformer model = tiny_model();
+  const std::vector<PromptSpec> prompts = ragged_prompts();
+  const Trajectory free_run = generate(model, prompts, greedy(16), {}, 0);
+  CHECK_FALSE(free_run.forced_mask.defined());  // no budget: nothing forced, nothing recorded
+  const auto [close, prefix] = unused_ids(free_run);
+  GenerationConfig config = greedy(16);
+  config.think.tokens = 3;
+  config.think.close_ids = {close, prefix};
+  SECTION("force: three thinking tokens, then </think> and the prefix, marked, log-prob 0") {
+    const Trajectory forced = generate(model, prompts, config, {}, 0);
+    REQUIRE(forced.forced_mask.defined());
+    for (int64_t i = 0; i < forced.size(); ++i) {
+      INFO("sample " << i);
+      const std::vector<int64_t> ids = forced.completion(i);
+      const std::vector<int64_t> free = free_run.completion(i);
+      REQUIRE(ids.size() >= 5);
+      CHECK(std::vector<int64_t>(ids.begin(), ids.begin() + 3) ==
+            std::vector<int64_t>(free.begin(), free.begin() + 3));
+      CHECK(ids[3] == close);
+      CHECK(ids[4] == prefix);
+      CHECK(thinking_tokens(ids, -1, close) == 3);
+      for (int64_t t = 0; t < static_cast<int64_t>(ids.size()); ++t) {
+        const bool is_forced = t == 3 || t == 4;
+        CHECK(forced.forced_mask[i][t].item<float>() == (is_forced ? 1.0F : 0.0F));
+        if (is_forced) CHECK(forced.behavior_logprobs[i][t].item<float>() == 0.0F);
+      }
+      CHECK(forced.finish_reasons[i] == FinishReason::kLength);  // answered on to max_new_tokens
+    }
+  }
+  SECTION("truncate: the sample stops after its three thinking tokens") {
+    config.think.mode = ThinkBudgetMode::kTruncate;
+    const Trajectory cut = generate(model, prompts, config, {}, 0);
+    for (int64_t i = 0; i < cut.size(); ++i) {
+      const std::vector<int64_t> free = free_run.completion(i);
+      CHECK(cut.completion(i) == std::vector<int64_t>(free.begin(), free.begin() + 3));
+      CHECK(cut.finish_reasons[i] == FinishReason::kLength);
+    }
+    CHECK(cut.forced_mask.sum().item<float>() == 0);
+  }
+  SECTION("the opening token does not count, and a thought closed in time is left alone") {
+    // Take prompt 0's second free-run token as the opening tag: it is not counted, so the
+    // forced close comes one token later for that sample.
+    const std::vector<int64_t> free = free_run.completion(0);
+    config.think.open_id = free[1];
+    const Trajectory with_open = generate(model, {prompts[0]}, config, {}, 0);
+    CHECK(with_open.completion(0)[4] == close);
+    CHECK(thinking_tokens(with_open.completion(0), free[1], close) == 3);
+    // A budget larger than the run: greedy decoding is untouched.
+    config.think.open_id = -1;
+    config.think.tokens = 100;
+    CHECK(generate(model, prompts, config, {}, 0).completion(1) == free_run.completion(1));
+    // The model's own close token ends thinking: nothing is forced after it.
+    config.think.tokens = 3;
+    config.think.close_ids = {free[1]};
+    const Trajectory closes = generate(model, {prompts[0]}, config, {}, 0);
+    CHECK(closes.completion(0) == free);
+    CHECK(closes.forced_mask.sum().item<float>() == 0);
+  }
+}
+
+TEST_CASE("each prompt can carry its own thinking budget in one batch", "[engine][think]") {
+  Transformer model = tiny_model();
+  std::vector<PromptSpec> prompts = ragged_prompts();
+  prompts[0].think_budget = 1;
+  prompts[1].think_budget = 5;  // prompt 2 takes the config's budget, 0
+  GenerationConfig config = greedy(12, 2);
+  const int64_t close = unused_ids(generate(model, prompts, config, {}, 0)).first;
+  config.think.tokens = 0;
+  config.think.close_ids = {close};
+  const Trajectory batch = generate(model, prompts, config, {}, 0);
+  const int64_t budgets[] = {1, 5, 0};
+  for (int64_t i = 0; i < batch.size(); ++i) {
+    INFO("sample " << i);
+    const std::vector<int64_t> ids = batch.completion(i);
+    const int64_t budget = budgets[i / 2];
+    CHECK(thinking_tokens(ids, -1, close) == budget);
+    REQUIRE(static_cast<int64_t>(ids.size()) > budget);
+    CHECK(ids[budget] == close);
+    CHECK(batch.forced_mask[i].sum().item<float>() == 1);
+  }
+}
+
 }  // namespace
 }  // namespace terse
