@@ -82,9 +82,11 @@ std::vector<double> nice_ticks(double lo, double hi, int count) {
   }
   std::vector<double> ticks;
   const double first = std::ceil(lo / step) * step;
-  for (int64_t i = 0;; ++i) {
+  // Written so that a NaN bound or step ends the loop at once, and a degenerate range cannot run
+  // away.
+  for (int64_t i = 0; i <= 4 * std::max(count, 1) + 4; ++i) {
     const double t = first + static_cast<double>(i) * step;
-    if (t > hi + step * 1e-9) break;
+    if (!(t <= hi + step * 1e-9)) break;
     ticks.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);
   }
   return ticks;

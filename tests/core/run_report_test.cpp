@@ -2,6 +2,8 @@
 // tests/cli/report_command_test.cpp).
 #include "core/run_report.h"
 
+#include <cmath>
+
 #include "absl/strings/str_split.h"
 #include "core/svg_plot.h"
 #include "tests/catch.h"
@@ -18,6 +20,9 @@ TEST_CASE("ticks fall on 1, 2 or 5 times a power of ten", "[svg]") {
   CHECK(unit[5] == Approx(1.0));
   // [3, 47] in ~4 steps: raw 11 -> step 20 -> 20, 40.
   CHECK(nice_ticks(3, 47, 4) == std::vector<double>{20, 40});
+  // Degenerate ranges end: an empty one (step 0) and a NaN bound.
+  CHECK(nice_ticks(1, 1, 5).size() <= 24);
+  CHECK(nice_ticks(0, std::nan(""), 5).empty());
   CHECK(xml_escape("a<b & \"c\"") == "a&lt;b &amp; &quot;c&quot;");
 }
 
