@@ -155,8 +155,7 @@ std::vector<double> truncate_terms(absl::Span<const PenaltySample> group, int64_
 std::vector<double> alp_terms(absl::Span<const PenaltySample> group, double beta,
                               int64_t max_length) {
   const double k = static_cast<double>(group.size());
-  double solved = 0;
-  for (const PenaltySample& s : group) solved += accuracy(s);
+  const double solved = static_cast<double>(correct_stats(group).count);
   const double rate = std::max(solved / k, 1.0 / k);
   return per_sample(group, [&](const PenaltySample& s) {
     return -beta / static_cast<double>(max_length) * rate * length(s);
@@ -206,8 +205,7 @@ std::vector<double> kind_terms(const LengthPenaltyConfig& config, int64_t max_le
 // terms of wrong answers under correct_only.
 void apply_gate(const PenaltyGateConfig& gate, absl::Span<const PenaltySample> group,
                 std::vector<double>& terms) {
-  double solved = 0;
-  for (const PenaltySample& s : group) solved += accuracy(s);
+  const double solved = static_cast<double>(correct_stats(group).count);
   const bool group_open =
       solved + 1e-9 >= gate.min_group_accuracy * static_cast<double>(group.size());
   for (size_t i = 0; i < group.size(); ++i) {

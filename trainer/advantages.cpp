@@ -12,6 +12,8 @@ torch::Tensor group_advantages(const torch::Tensor& rewards, const torch::Tensor
   TORCH_CHECK(rewards.dim() == 1 && group_ids.dim() == 1 && rewards.size(0) == group_ids.size(0),
               "group_advantages: rewards ", rewards.sizes(), " and group_ids ", group_ids.sizes(),
               " must both be [N]");
+  TORCH_CHECK(scale != AdvantageScale::kBatchStd,
+              "group_advantages: batch_std reduces over the ranks; use batch_std_advantages");
   const at::Tensor r = rewards.to(at::kCPU, at::kDouble).contiguous();
   const at::Tensor g = group_ids.to(at::kCPU, at::kLong).contiguous();
   const double* r_data = r.data_ptr<double>();
@@ -46,7 +48,6 @@ torch::Tensor group_advantages(const torch::Tensor& rewards, const torch::Tensor
       out_data[i] = centred;
     }
   }
-  if (scale == AdvantageScale::kBatchStd) out /= batch_std(moment_sums(out)) + eps;
   return out.to(rewards.device(), at::kFloat);
 }
 

@@ -20,12 +20,10 @@ enum class AdvantageScale {
 };
 
 // A_i = (r_i - mean_g(r)) / (std_g(r) + eps) for sample i of group g, or r_i - mean_g(r) with
-// kNone, or (r_i - mean_g(r)) / (std_batch + eps) with kBatchStd, std_batch the std of every
-// sample's centred value over `rewards`. Stds are unbiased (n - 1) sample stds; a group of one
-// sample gets advantage 0. (A batch spread over ranks: trainer/rl_algorithm.cpp reduces
-// kBatchStd's sums over the ranks itself.)
-// `rewards` [N] (float), `group_ids` [N] (any integers; equal ids form a group). Returns [N]
-// float32 on the rewards' device.
+// kNone. The std is the unbiased (n - 1) sample std; a group of one sample gets advantage 0.
+// kBatchStd needs every rank's samples: batch_std_advantages (trainer/rl_algorithm.h) computes
+// it from the kNone values. `rewards` [N] (float), `group_ids` [N] (any integers; equal ids form a
+// group). Returns [N] float32 on the rewards' device.
 torch::Tensor group_advantages(const torch::Tensor& rewards, const torch::Tensor& group_ids,
                                AdvantageScale scale, double eps = 1e-6);
 

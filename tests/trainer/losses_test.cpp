@@ -4,9 +4,11 @@
 #include <torch/torch.h>
 
 #include "tests/catch.h"
+#include "tests/trainer/run_helpers.h"
 #include "trainer/advantages.h"
 #include "trainer/data_parallel.h"
 #include "trainer/policy_loss.h"
+#include "trainer/rl_algorithm.h"
 #include "trainer/value_loss.h"
 
 namespace terse {
@@ -52,8 +54,10 @@ TEST_CASE("batch_std divides the group-centred rewards by their std over the bat
   // (GRPO's per-group std would give group 0 +-0.7071 and group 1 0.5, 0.5, 0.5, -1.5.)
   const torch::Tensor rewards = torch::tensor({1.0, 0.0, 1.0, 1.0, 1.0, 0.0});
   const torch::Tensor groups = torch::tensor({0, 0, 1, 1, 1, 1}, torch::kLong);
-  check_close(group_advantages(rewards, groups, AdvantageScale::kBatchStd),
-              {1, -1, 0.5, 0.5, 0.5, -1.5});
+  auto alone = testing::single_process();
+  const auto batch = batch_std_advantages(*alone, rewards, groups);
+  REQUIRE(batch.ok());
+  check_close(*batch, {1, -1, 0.5, 0.5, 0.5, -1.5});
   check_close(group_advantages(rewards, groups, AdvantageScale::kStd),
               {0.7071068, -0.7071068, 0.5, 0.5, 0.5, -1.5});
   // The sums behind it, as ranks add them: a batch split in two gives the same std.
