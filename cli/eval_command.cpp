@@ -1,6 +1,7 @@
-// `terse eval`: accuracy, pass@k, mean completion tokens and tokens per correct answer of a model
-// on held-out problems (a built-in task's test split or a JSONL file); the graded completions go
-// to a JSONL file on request.
+// `terse eval`: accuracy, pass@k, mean completion and thinking tokens and tokens per correct
+// answer of a model on held-out problems (a built-in task's test split or a JSONL file), under an
+// optional thinking budget (with its adherence) or as a majority vote of K parallel lines of
+// thought; the graded completions go to a JSONL file on request.
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
@@ -10,11 +11,13 @@
 #include "absl/strings/str_format.h"
 #include "cli/command.h"
 #include "cli/config_args.h"
+#include "cli/think_args.h"
 #include "core/machine_info.h"
 #include "core/status.h"
 #include "data/dataset.h"
 #include "models/hf_checkpoint.h"
 #include "models/tokenizer_loader.h"
+#include "rollout/think_tags.h"
 #include "trainer/evaluator.h"
 
 namespace terse {
@@ -44,17 +47,29 @@ class EvalCommand : public Command {
     app.add_option("--max-new-tokens", spec_.max_new_tokens, "Completion budget.")
         ->check(CLI::Range(1, 1 << 20));
     app.add_option("--seed", spec_.seed, "Sampling seed.");
+    app.add_option("--parallel", spec_.parallel,
+                   "Contemplate: K independent lines of thought per problem (sampled at "
+                   "--temperature), graded by their majority answer; ties go to the answer whose "
+                   "first line came first. Token counts add up all K lines.")
+        ->check(CLI::Range(1, 1024));
+    add_think_budget_options(app, &think_);
     app.add_option("--threads", threads_, "LibTorch intra-op threads.")->check(CLI::Range(1, 1024));
     app.add_option("--out", out_, "Write every graded completion here, one JSON line each.");
     add_config_args(app, &words_);
   }
 
   absl::Status run() override {
+    if (spec_.parallel > 1 && (spec_.samples > 1 || temperature_ == 0)) {
+      return absl::InvalidArgumentError(
+          "--parallel K votes over K sampled lines of thought: give it a --temperature above 0 "
+          "and leave -k/--samples at 1");
+    }
     set_torch_threads(threads_);
     TERSE_ASSIGN_OR_RETURN(const std::vector<Problem> problems, load_problems());
     TERSE_ASSIGN_OR_RETURN(const std::string dir, resolve_model_dir(model_));
     TERSE_ASSIGN_OR_RETURN(std::unique_ptr<Tokenizer> tokenizer, load_tokenizer(dir));
     TERSE_ASSIGN_OR_RETURN(Transformer model, load_hf_model(dir, ModelConfig{}));
+    TERSE_ASSIGN_OR_RETURN(spec_.think, make_think_budget(think_, *tokenizer));
     spec_.sampling.greedy = temperature_ == 0;
     if (temperature_ > 0) spec_.sampling.temperature = temperature_;
     const EvalResult result = evaluate(model, *tokenizer, problems, spec_);
@@ -63,12 +78,27 @@ class EvalCommand : public Command {
         "correct %.1f\n",
         dir, problems.size(), spec_.samples, result.accuracy, spec_.samples, result.pass_at_k,
         result.mean_tokens, result.tokens_per_correct);
+    print_effort(result);
     print_outcomes(result.outcomes);
     if (!out_.empty()) TERSE_RETURN_IF_ERROR(write_samples(result, problems));
     return absl::OkStatus();
   }
 
  private:
+  // Thinking tokens, the budget's adherence and the parallel lines of thought.
+  void print_effort(const EvalResult& result) const {
+    std::cout << absl::StrFormat("  mean thinking tokens %.1f", result.mean_think_tokens);
+    if (spec_.parallel > 1) {
+      std::cout << absl::StrFormat(" (all %d lines of thought of each answer)", spec_.parallel);
+    }
+    std::cout << "\n";
+    if (const auto& a = result.adherence) {
+      std::cout << absl::StrFormat(
+          "  thinking budget %d (%s): mean |thinking - budget| / budget %.3f, over budget %.3f\n",
+          a->budget, think_mode_name(spec_.think.mode), a->relative_error, a->over_fraction);
+    }
+  }
+
   // The lengths of correct and wrong answers, and a line per difficulty level.
   static void print_outcomes(const OutcomeSplit& outcomes) {
     const auto tokens = [](const std::optional<double>& v) {
@@ -109,6 +139,8 @@ class EvalCommand : public Command {
                   {"sample", s.sample},
                   {"completion", s.completion},
                   {"tokens", s.tokens},
+                  {"think_tokens", s.think_tokens},
+                  {"votes", s.votes},
                   {"correct", s.correct},
                   {"extracted", s.extracted ? json(*s.extracted) : json(nullptr)},
                   {"finish_reason", finish_reason_name(s.finish)},
@@ -124,6 +156,7 @@ class EvalCommand : public Command {
   int64_t problems_ = 200, threads_ = 1;
   double temperature_ = 0;
   EvalSpec spec_;
+  ThinkBudgetConfig think_;
   std::vector<std::string> words_;
 };
 

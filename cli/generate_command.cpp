@@ -7,11 +7,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "cli/command.h"
+#include "cli/think_args.h"
 #include "core/machine_info.h"
 #include "core/status.h"
 #include "models/hf_checkpoint.h"
 #include "models/tokenizer_loader.h"
 #include "rollout/sampling_engine.h"
+#include "rollout/think_tags.h"
 
 namespace terse {
 namespace {
@@ -65,18 +67,7 @@ class GenerateCommand : public Command {
     app.add_option("--stop", config_.stop_strings, "Stop strings (kept in the completion).");
     app.add_option("--seed", config_.seed, "Sampling seed.");
     app.add_option("--batch", batch_, "Prompts per engine call.")->check(CLI::Range(1, 100000));
-    app.add_option("--think-budget", config_.think.tokens,
-                   "Thinking budget in tokens: a sample never thinks longer (tokens before "
-                   "--think-close, not counting --think-open).")
-        ->check(CLI::Range(int64_t{0}, int64_t{1} << 30));
-    app.add_option("--think-mode", think_mode_,
-                   "At the budget: force (append --think-close and --answer-prefix, then let the "
-                   "model answer) or truncate (stop, finish reason length).")
-        ->check(CLI::IsMember({"force", "truncate"}));
-    app.add_option("--think-open", think_open_, "The tag that opens thinking.");
-    app.add_option("--think-close", think_close_, "The tag that ends thinking.");
-    app.add_option("--answer-prefix", answer_prefix_,
-                   "Text forced after --think-close when the budget forces the end of thinking.");
+    add_think_budget_options(app, &think_);
     app.add_option("--threads", threads_, "LibTorch intra-op threads.")->check(CLI::Range(1, 1024));
   }
 
@@ -89,7 +80,7 @@ class GenerateCommand : public Command {
     config_.stop_token_ids = model->config().eos_token_ids;
     if (const auto eos = tokenizer->special_ids().eos) config_.stop_token_ids.push_back(*eos);
     if (const auto pad = tokenizer->special_ids().pad) config_.pad_id = *pad;
-    TERSE_RETURN_IF_ERROR(set_think_tags(*tokenizer));
+    TERSE_ASSIGN_OR_RETURN(config_.think, make_think_budget(think_, *tokenizer));
     const Detokenizer detokenize = [&](const std::vector<int64_t>& ids) {
       return tokenizer->decode(std::vector<int32_t>(ids.begin(), ids.end()));
     };
@@ -110,27 +101,6 @@ class GenerateCommand : public Command {
   }
 
  private:
-  // The budget's token ids from the tag texts; the closing tag must be one token, since the
-  // engine recognises the end of thinking by it.
-  absl::Status set_think_tags(const Tokenizer& tokenizer) {
-    if (config_.think.tokens < 0) return absl::OkStatus();
-    config_.think.mode =
-        think_mode_ == "truncate" ? ThinkBudgetMode::kTruncate : ThinkBudgetMode::kForce;
-    const std::vector<int32_t> open = tokenizer.encode_with_special(think_open_);
-    const std::vector<int32_t> close = tokenizer.encode_with_special(think_close_);
-    if (close.size() != 1 || open.size() > 1) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--think-close `", think_close_, "` is ", close.size(), " tokens and --think-open `",
-          think_open_, "` ", open.size(),
-          " for this tokenizer; the thinking tags must be single tokens (as `<think>` and "
-          "`</think>` are for the built-in tasks and Qwen3)"));
-    }
-    config_.think.open_id = open.empty() ? -1 : open.front();
-    config_.think.close_ids = {close.front()};
-    for (int32_t id : tokenizer.encode(answer_prefix_)) config_.think.close_ids.push_back(id);
-    return absl::OkStatus();
-  }
-
   void write_batch(const Trajectory& batch, const std::vector<std::string>& prompts,
                    const Tokenizer& tokenizer, std::ostream& out) const {
     for (int64_t i = 0; i < batch.size(); ++i) {
@@ -152,10 +122,7 @@ class GenerateCommand : public Command {
 
   std::string model_dir_, prompts_path_, out_path_;
   GenerationConfig config_;
-  std::string think_mode_ = "force";
-  std::string think_open_ = "<think>";
-  std::string think_close_ = "</think>";
-  std::string answer_prefix_;
+  ThinkBudgetConfig think_;
   int64_t batch_ = 16;
   int64_t threads_ = 1;
 };

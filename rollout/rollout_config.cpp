@@ -2,6 +2,22 @@
 
 namespace terse {
 
+void ThinkBudgetConfig::visit(ConfigVisitor& v) {
+  v.field("tokens", tokens,
+          "Thinking tokens a sample may use (tokens before close_tag, open_tag not counted); -1: "
+          "no budget.",
+          Range::at_least(-1));
+  v.enum_field("mode", mode,
+               {{"force", ThinkBudgetMode::kForce}, {"truncate", ThinkBudgetMode::kTruncate}},
+               "At the budget: force appends close_tag and answer_prefix and lets the model "
+               "answer (the forced tokens are left out of the loss); truncate stops the sample "
+               "(finish reason length).");
+  v.field("open_tag", open_tag, "The tag that opens thinking (one token, or empty).");
+  v.field("close_tag", close_tag, "The tag that ends thinking (one token).");
+  v.field("answer_prefix", answer_prefix,
+          "Text forced after close_tag when the budget ends thinking.");
+}
+
 void RolloutConfig::visit(ConfigVisitor& v) {
   v.field("group_size", group_size,
           "Samples per prompt (G); group-relative advantages need at least 2.", Range::at_least(2));
@@ -20,6 +36,8 @@ void RolloutConfig::visit(ConfigVisitor& v) {
           "Disaggregated mode: how many policy versions behind the trainers a worker may sample "
           "(0 waits for every update; 1 samples the next batch during the update).",
           Range::at_least(0));
+  v.section("think", think,
+            "A thinking budget on every rollout sample (s1's budget forcing or truncation).");
 }
 
 }  // namespace terse

@@ -14,17 +14,11 @@
 #include <vector>
 
 #include "models/transformer.h"
+#include "rollout/rollout_config.h"
 #include "rollout/token_sampler.h"
 #include "rollout/trajectory.h"
 
 namespace terse {
-
-// How a thinking budget is enforced when a sample's thinking would exceed it.
-enum class ThinkBudgetMode {
-  kForce,     // the end-of-thinking tokens are forced in its place and the model goes on to
-              // answer (s1's budget forcing, Muennighoff et al. 2025, arXiv 2501.19393)
-  kTruncate,  // the sample stops there, finish reason length (vLLM RFC 54864's truncate mode)
-};
 
 // A budget on the thinking span: the tokens generated before the first `close_ids[0]`, not
 // counting `open_id`. A sample is never given more thinking tokens than its budget.

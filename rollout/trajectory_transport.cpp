@@ -9,7 +9,8 @@ namespace terse {
 namespace {
 
 constexpr int64_t kHeaderFields = 6;
-constexpr int64_t kFormatVersion = 1;
+constexpr int64_t kFormatVersion = 2;
+constexpr int64_t kFloatPlanes = 3;  // completion mask, behaviour log-probs, forced mask
 
 }  // namespace
 
@@ -22,6 +23,7 @@ Trajectory slice_groups(const Trajectory& batch, int64_t first_group, int64_t gr
   out.completion_ids = batch.completion_ids.narrow(0, begin, rows);
   out.completion_mask = batch.completion_mask.narrow(0, begin, rows);
   out.behavior_logprobs = batch.behavior_logprobs.narrow(0, begin, rows);
+  if (batch.forced_mask.defined()) out.forced_mask = batch.forced_mask.narrow(0, begin, rows);
   out.finish_reasons.assign(batch.finish_reasons.begin() + begin,
                             batch.finish_reasons.begin() + begin + rows);
   out.group_ids.assign(batch.group_ids.begin() + begin, batch.group_ids.begin() + begin + rows);
@@ -50,8 +52,11 @@ absl::StatusOr<std::vector<PendingSend>> send_trajectory(ProcessGroup& group,
 
   const at::Tensor header = at::tensor(
       {n, width, prompt_tokens, t.policy_version, message.data_cursor, kFormatVersion}, at::kLong);
-  const at::Tensor floats = at::stack({t.completion_mask.to(at::kCPU, at::kFloat),
-                                       t.behavior_logprobs.to(at::kCPU, at::kFloat)});  // [2, N, T]
+  const at::Tensor mask = t.completion_mask.to(at::kCPU, at::kFloat);  // [N, T]
+  const at::Tensor forced =
+      t.forced_mask.defined() ? t.forced_mask.to(at::kCPU, at::kFloat) : at::zeros_like(mask);
+  const at::Tensor floats =
+      at::stack({mask, t.behavior_logprobs.to(at::kCPU, at::kFloat), forced});  // [3, N, T]
   std::vector<PendingSend> sends;
   int64_t k = 0;
   for (const at::Tensor& part : {header, at::tensor(ints, at::kLong), floats}) {
@@ -72,7 +77,7 @@ absl::StatusOr<TrajectoryMessage> recv_trajectory(ProcessGroup& group, int64_t f
         absl::StrCat("rank ", from_rank, " sent a malformed trajectory header"));
   }
   const at::Tensor ints = at::zeros({n + prompt_tokens + 2 * n + n * width}, at::kLong);
-  const at::Tensor floats = at::zeros({2, n, width}, at::kFloat);
+  const at::Tensor floats = at::zeros({kFloatPlanes, n, width}, at::kFloat);
   TERSE_RETURN_IF_ERROR(group.recv(ints, from_rank, tag + 1));
   TERSE_RETURN_IF_ERROR(group.recv(floats, from_rank, tag + 2));
 
@@ -109,6 +114,7 @@ absl::StatusOr<TrajectoryMessage> recv_trajectory(ProcessGroup& group, int64_t f
   t.completion_ids = ints.narrow(0, p - ints.data_ptr<int64_t>(), n * width).view({n, width});
   t.completion_mask = floats[0];
   t.behavior_logprobs = floats[1];
+  if (floats[2].sum().item<float>() > 0) t.forced_mask = floats[2];
   t.policy_version = h[3];
   message.data_cursor = h[4];
   return message;

@@ -1,6 +1,8 @@
 #include "trainer/evaluator.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <utility>
 
 #include "reward/format_check.h"
 #include "reward/think_span.h"
@@ -28,7 +30,12 @@ Metrics EvalResult::metrics() const {
   Metrics metrics = {{"eval/accuracy", accuracy},
                      {"eval/pass_at_k", pass_at_k},
                      {"eval/length_mean", mean_tokens},
-                     {"eval/tokens_per_correct", tokens_per_correct}};
+                     {"eval/tokens_per_correct", tokens_per_correct},
+                     {"eval/think_mean", mean_think_tokens}};
+  if (adherence) {
+    metrics["eval/budget_error"] = adherence->relative_error;
+    metrics["eval/over_budget"] = adherence->over_fraction;
+  }
   add_outcome_metrics(outcomes,
                       {"eval/accuracy", "eval/length_mean", "eval/tokens_per_correct",
                        "eval/length_correct", "eval/length_wrong"},
@@ -51,6 +58,9 @@ std::vector<EvalSample> grade_batch(const Trajectory& batch, const std::vector<P
     sample.sample = i % samples_per_problem;
     sample.completion = tokenizer.decode(std::vector<int32_t>(ids.begin(), ids.end()));
     sample.tokens = static_cast<int64_t>(ids.size());
+    const ThinkSpan span = find_think_span(sample.completion);
+    sample.think_tokens = static_cast<int64_t>(
+        tokenizer.encode(sample.completion.substr(span.begin, span.end - span.begin)).size());
     const Verdict verdict =
         verifier_for(problem.answer_kind, reward)->verify(sample.completion, reference_of(problem));
     sample.correct = verdict.correct;
@@ -69,20 +79,19 @@ RewardSample reward_input(const EvalSample& graded, int64_t group_id, const Toke
   r.correct = graded.correct;
   r.format_ok = has_expected_format(graded.completion, format);
   r.completion_tokens = graded.tokens;
-  const ThinkSpan span = find_think_span(graded.completion);
-  r.think_tokens = static_cast<int64_t>(
-      tokenizer.encode(graded.completion.substr(span.begin, span.end - span.begin)).size());
+  r.think_tokens = graded.think_tokens;
   r.finished = graded.finish == FinishReason::kStop;
   return r;
 }
 
 EvalResult summarize(std::vector<EvalSample> samples, int64_t problem_count) {
   EvalResult result;
-  int64_t correct = 0, tokens = 0;
+  int64_t correct = 0, tokens = 0, think_tokens = 0;
   std::vector<bool> solved(static_cast<size_t>(problem_count), false);
   for (const EvalSample& s : samples) {
     correct += s.correct;
     tokens += s.tokens;
+    think_tokens += s.think_tokens;
     if (s.correct) solved[static_cast<size_t>(s.problem)] = true;
   }
   const double count = static_cast<double>(samples.size());
@@ -92,6 +101,7 @@ EvalResult summarize(std::vector<EvalSample> samples, int64_t problem_count) {
                                static_cast<double>(problem_count)
                          : 0;
   result.mean_tokens = count > 0 ? static_cast<double>(tokens) / count : 0;
+  result.mean_think_tokens = count > 0 ? static_cast<double>(think_tokens) / count : 0;
   result.tokens_per_correct = correct > 0 ? static_cast<double>(tokens) / correct : 0;
   std::vector<OutcomeSample> outcomes;
   outcomes.reserve(samples.size());
@@ -103,12 +113,65 @@ EvalResult summarize(std::vector<EvalSample> samples, int64_t problem_count) {
   return result;
 }
 
+std::vector<EvalSample> majority_answers(const std::vector<EvalSample>& samples, int64_t k) {
+  std::vector<EvalSample> answers;
+  for (size_t first = 0; first < samples.size(); first += static_cast<size_t>(k)) {
+    const size_t end = std::min(samples.size(), first + static_cast<size_t>(k));
+    // Votes per answer, in the order of each answer's first line (so a tie keeps the earliest).
+    std::vector<std::pair<std::string, int64_t>> tally;
+    std::vector<size_t> first_line;
+    int64_t tokens = 0, think_tokens = 0;
+    for (size_t i = first; i < end; ++i) {
+      tokens += samples[i].tokens;
+      think_tokens += samples[i].think_tokens;
+      if (!samples[i].extracted) continue;
+      const auto it = std::find_if(tally.begin(), tally.end(), [&](const auto& entry) {
+        return entry.first == *samples[i].extracted;
+      });
+      if (it != tally.end()) {
+        ++it->second;
+      } else {
+        tally.emplace_back(*samples[i].extracted, 1);
+        first_line.push_back(i);
+      }
+    }
+    size_t best = 0;
+    for (size_t a = 1; a < tally.size(); ++a) {
+      if (tally[a].second > tally[best].second) best = a;
+    }
+    EvalSample answer = samples[tally.empty() ? first : first_line[best]];
+    answer.sample = 0;
+    answer.tokens = tokens;
+    answer.think_tokens = think_tokens;
+    answer.votes = tally.empty() ? 0 : tally[best].second;
+    answers.push_back(std::move(answer));
+  }
+  return answers;
+}
+
+BudgetAdherence budget_adherence(const std::vector<EvalSample>& samples, int64_t budget) {
+  BudgetAdherence adherence;
+  adherence.budget = budget;
+  if (samples.empty()) return adherence;
+  const double scale = static_cast<double>(std::max<int64_t>(budget, 1));
+  for (const EvalSample& s : samples) {
+    adherence.relative_error += static_cast<double>(std::abs(s.think_tokens - budget)) / scale;
+    adherence.over_fraction += s.think_tokens > budget ? 1 : 0;
+  }
+  const auto count = static_cast<double>(samples.size());
+  adherence.relative_error /= count;
+  adherence.over_fraction /= count;
+  return adherence;
+}
+
 EvalResult evaluate(Transformer& model, const Tokenizer& tokenizer,
                     const std::vector<Problem>& problems, const EvalSpec& spec) {
   GenerationConfig generation;
   generation.sampling = spec.sampling;
   generation.max_new_tokens = spec.max_new_tokens;
-  generation.group_size = spec.samples;
+  const int64_t lines = spec.parallel > 1 ? spec.parallel : spec.samples;
+  generation.group_size = lines;
+  generation.think = spec.think;
   if (const auto eos = tokenizer.special_ids().eos) generation.stop_token_ids = {*eos};
   if (const auto pad = tokenizer.special_ids().pad) generation.pad_id = *pad;
   std::vector<EvalSample> samples;
@@ -120,12 +183,17 @@ EvalResult evaluate(Transformer& model, const Tokenizer& tokenizer,
       prompts.push_back({sft_prompt_ids(tokenizer, problems[p]), static_cast<int64_t>(p)});
     }
     generation.seed = spec.seed + start;  // each batch its own stream, fixed by its position
-    for (EvalSample& s : grade_batch(generate(model, prompts, generation, {}, 0), problems,
-                                     tokenizer, spec.samples)) {
+    for (EvalSample& s :
+         grade_batch(generate(model, prompts, generation, {}, 0), problems, tokenizer, lines)) {
       samples.push_back(std::move(s));
     }
   }
-  return summarize(std::move(samples), static_cast<int64_t>(problems.size()));
+  std::optional<BudgetAdherence> adherence;
+  if (spec.think.tokens >= 0) adherence = budget_adherence(samples, spec.think.tokens);
+  if (spec.parallel > 1) samples = majority_answers(samples, spec.parallel);
+  EvalResult result = summarize(std::move(samples), static_cast<int64_t>(problems.size()));
+  result.adherence = adherence;
+  return result;
 }
 
 }  // namespace terse

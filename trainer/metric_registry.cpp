@@ -74,6 +74,10 @@ const std::vector<MetricInfo>& metric_registry() {
       {"samples/drawn", "samples drawn in the step, refill rounds included", Reduce::kSum},
       {"samples/kept", "fraction of the samples drawn that reach the update (dynamic sampling)",
        Reduce::kSampleMean},
+      {"samples/forced",
+       "fraction of the samples drawn whose thinking rollout.think's budget ended (forced tokens "
+       "are left out of the loss)",
+       Reduce::kSampleMean},
       // RL update, token-weighted over the samples that train.
       {"policy/pg_loss", "the clipped policy-gradient part of the loss", Reduce::kSum},
       {"policy/kl", "KL estimate to the reference policy", Reduce::kTokenMean, true},
@@ -94,6 +98,13 @@ const std::vector<MetricInfo>& metric_registry() {
       {"eval/length_mean", "mean completion length on the held-out problems", Reduce::kRank0, true},
       {"eval/tokens_per_correct", "held-out completion tokens per correct answer", Reduce::kRank0,
        true},
+      {"eval/think_mean", "mean thinking-span tokens of the held-out completions", Reduce::kRank0},
+      {"eval/budget_error",
+       "under a thinking budget B: mean |thinking tokens - B| / max(B, 1) of the held-out lines "
+       "of thought",
+       Reduce::kRank0},
+      {"eval/over_budget",
+       "under a thinking budget: fraction of held-out lines that thought longer", Reduce::kRank0},
       {"eval/length_correct", "mean length of the correct held-out answers (left out when none)",
        Reduce::kRank0},
       {"eval/length_wrong", "mean length of the wrong held-out answers (left out when none)",

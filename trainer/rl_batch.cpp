@@ -25,12 +25,18 @@ at::Tensor pad_floats(const std::vector<const RlSample*>& samples, int64_t t,
 std::vector<RlSample> samples_of(const Trajectory& batch) {
   std::vector<RlSample> samples(static_cast<size_t>(batch.size()));
   const at::Tensor logprobs = batch.behavior_logprobs.to(at::kCPU).contiguous();  // [N, T]
+  const at::Tensor forced =
+      batch.forced_mask.defined() ? batch.forced_mask.to(at::kCPU).contiguous() : at::Tensor();
   for (int64_t i = 0; i < batch.size(); ++i) {
     RlSample& s = samples[static_cast<size_t>(i)];
     s.prompt_ids = batch.prompt_ids[static_cast<size_t>(i)];
     s.completion_ids = batch.completion(i);
     const float* row = logprobs[i].data_ptr<float>();
     s.old_logprobs.assign(row, row + s.completion_ids.size());
+    if (forced.defined() && forced[i].sum().item<float>() > 0) {
+      const float* marks = forced[i].data_ptr<float>();
+      for (size_t t = 0; t < s.completion_ids.size(); ++t) s.forced.push_back(marks[t] > 0);
+    }
     s.group_id = batch.group_ids[static_cast<size_t>(i)];
     s.policy_version = batch.policy_version;
     s.finish = batch.finish_reasons[static_cast<size_t>(i)];
@@ -81,7 +87,8 @@ RlMicroBatch make_rl_micro_batch(const std::vector<const RlSample*>& samples, in
       idx[i][j] = std::min(p - 1 + j, l - 1);
       if (j < c) {
         out[i][j] = s.completion_ids[j];
-        m[i][j] = s.trains ? 1.0F : 0.0F;
+        const bool was_forced = j < static_cast<int64_t>(s.forced.size()) && s.forced[j];
+        m[i][j] = s.trains && !was_forced ? 1.0F : 0.0F;
       }
     }
     adv[i] = static_cast<float>(s.advantage);

@@ -25,6 +25,8 @@ struct RlSample {
   std::vector<int64_t> prompt_ids;      // [P] bos + prompt
   std::vector<int64_t> completion_ids;  // [C] what was sampled, the stop token included
   std::vector<float> old_logprobs;      // [C] behaviour log-probs (the old policy)
+  std::vector<bool> forced;             // [C] tokens a thinking budget forced, not sampled: they
+                                        // are left out of the loss; empty when none were
   std::vector<float> ref_logprobs;      // [C] frozen reference; empty without a KL term
   std::vector<float> old_values;        // [C] PPO: the critic before the update
   std::vector<float> token_advantages;  // [C] PPO: GAE advantages
@@ -45,7 +47,7 @@ struct RlMicroBatch {
   at::Tensor position_ids;      // [n, L] int64
   at::Tensor completion_index;  // [n, T] int64: the input position predicting token t
   at::Tensor completion_ids;    // [n, T] int64
-  at::Tensor mask;              // [n, T] float32: completion tokens of samples that train
+  at::Tensor mask;              // [n, T] float32: sampled completion tokens of samples that train
   at::Tensor old_logprobs;      // [n, T] float32
   at::Tensor advantages;        // [n] (GRPO) or [n, T] (PPO) float32
   at::Tensor ref_logprobs;      // [n, T] float32, or undefined

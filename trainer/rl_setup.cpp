@@ -1,11 +1,13 @@
 #include "trainer/rl_setup.h"
 
+#include "absl/strings/str_cat.h"
 #include "core/device.h"
 #include "core/process_group.h"
 #include "core/status.h"
 #include "data/dataset.h"
 #include "models/hf_checkpoint.h"
 #include "reward/length_target.h"
+#include "rollout/think_tags.h"
 #include "trainer/sft_batch.h"
 
 namespace terse {
@@ -62,8 +64,9 @@ std::vector<PromptSpec> rl_prompt_specs(const Tokenizer& tokenizer,
   return prompts;
 }
 
-GenerationConfig rl_generation_config(const ExperimentConfig& config, const RunTokenizer& tokenizer,
-                                      int64_t stream) {
+absl::StatusOr<GenerationConfig> rl_generation_config(const ExperimentConfig& config,
+                                                      const RunTokenizer& tokenizer,
+                                                      int64_t stream) {
   GenerationConfig generation;
   generation.sampling = {config.rollout.temperature, config.rollout.top_k, config.rollout.top_p,
                          false};
@@ -74,6 +77,11 @@ GenerationConfig rl_generation_config(const ExperimentConfig& config, const RunT
   generation.seed =
       static_cast<uint64_t>(config.run.seed) * 7919ULL + static_cast<uint64_t>(stream);
   generation.pad_id = tokenizer.pad_id;
+  absl::StatusOr<ThinkBudget> think = make_think_budget(config.rollout.think, *tokenizer.tokenizer);
+  if (!think.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("`rollout.think`: ", think.status().message()));
+  }
+  generation.think = *std::move(think);
   return generation;
 }
 

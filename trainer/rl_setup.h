@@ -40,8 +40,10 @@ std::vector<PromptSpec> rl_prompt_specs(const Tokenizer& tokenizer,
                                         const std::vector<Problem>& train);
 
 // Rollout sampling settings; `stream` picks the sampling stream (one per sampling rank).
-GenerationConfig rl_generation_config(const ExperimentConfig& config, const RunTokenizer& tokenizer,
-                                      int64_t stream);
+// InvalidArgument when rollout.think sets a budget whose tags the tokenizer cannot hold.
+absl::StatusOr<GenerationConfig> rl_generation_config(const ExperimentConfig& config,
+                                                      const RunTokenizer& tokenizer,
+                                                      int64_t stream);
 
 // The policy's architecture: config.model, with a value head for PPO on the shared trunk.
 ModelConfig policy_model_config(const ExperimentConfig& config);

@@ -70,10 +70,12 @@ absl::Status RlTrainer::set_up_stages(RolloutClient* rollouts) {
     TERSE_ASSIGN_OR_RETURN(source_, make_disaggregated_rollouts(*rollouts, model_, state_));
   } else {
     // Colocated: the policy samples, each rank its own share of the prompts and sampling stream.
+    TERSE_ASSIGN_OR_RETURN(GenerationConfig generation,
+                           rl_generation_config(config_, tokenizer_, group_.rank()));
     source_ = make_colocated_rollouts(model_,
                                       PromptShard(rl_prompt_specs(*tokenizer_.tokenizer, train_),
                                                   group_.rank(), group_.world_size()),
-                                      rl_generation_config(config_, tokenizer_, group_.rank()),
+                                      std::move(generation),
                                       config_.trainer.batch_prompts / group_.world_size(), state_);
   }
   TERSE_ASSIGN_OR_RETURN(RewardComposer composer,

@@ -140,6 +140,7 @@ absl::StatusOr<Rollout> RolloutCollector::collect(int64_t step,
   Rollout rollout;
   std::vector<SampleStats> stats;  // of every sample drawn
   int64_t kept_groups = 0;
+  int64_t forced = 0;  // samples drawn whose thinking a budget ended
   for (int64_t round = 0; round < rounds && kept_groups < prompts; ++round) {
     TERSE_ASSIGN_OR_RETURN(const std::vector<Trajectory> sampled,
                            source_.sample(step, &rollout.cursor));
@@ -147,6 +148,7 @@ absl::StatusOr<Rollout> RolloutCollector::collect(int64_t step,
     std::vector<RlSample> round_samples;
     for (const Trajectory& part : sampled) {
       for (RlSample& sample : score(part, step, length_on, &round_totals, &stats)) {
+        forced += sample.forced.empty() ? 0 : 1;
         round_samples.push_back(std::move(sample));
       }
     }
@@ -173,10 +175,11 @@ absl::StatusOr<Rollout> RolloutCollector::collect(int64_t step,
   const auto drawn = static_cast<double>(stats.size());
   TERSE_ASSIGN_OR_RETURN(
       const Metrics counts,
-      reduce_metrics(
-          group_,
-          {{"samples/drawn", drawn}, {"samples/kept", static_cast<double>(rollout.samples.size())}},
-          {/*tokens=*/0, /*samples=*/drawn}));
+      reduce_metrics(group_,
+                     {{"samples/drawn", drawn},
+                      {"samples/kept", static_cast<double>(rollout.samples.size())},
+                      {"samples/forced", static_cast<double>(forced)}},
+                     {/*tokens=*/0, /*samples=*/drawn}));
   rollout.metrics.insert(counts.begin(), counts.end());
   return rollout;
 }

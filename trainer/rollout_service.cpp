@@ -239,10 +239,12 @@ absl::Status serve_rollouts(const ExperimentConfig& config, const RankLayout& la
       load_starting_model(resolved.model.path, policy_model_config(resolved),
                           static_cast<uint64_t>(resolved.run.seed), runtime.device));
   const int64_t index = world.rank() - layout.trainers;
+  TERSE_ASSIGN_OR_RETURN(GenerationConfig generation,
+                         rl_generation_config(resolved, runtime.tokenizer, index));
   RolloutWorker worker(model,
                        PromptShard(rl_prompt_specs(*runtime.tokenizer.tokenizer, problems.train),
                                    index, layout.workers),
-                       rl_generation_config(resolved, runtime.tokenizer, index), Detokenizer{});
+                       std::move(generation), Detokenizer{});
   WorkerLoop loop(resolved, layout, world, weights, std::move(worker));
   return loop.run(console);
 }

@@ -24,6 +24,8 @@ Trajectory three_groups() {
     t.group_ids.push_back(100 + i / 2);
   }
   t.completion_mask[5][1] = 0;
+  t.forced_mask = at::zeros({6, 2});
+  t.forced_mask[3][1] = 1;  // a thinking budget forced sample 3's second token
   t.policy_version = 7;
   return t;
 }
@@ -38,6 +40,9 @@ TEST_CASE("slice_groups keeps whole groups, in order, with every field", "[trans
   CHECK(part.completion(0) == std::vector<int64_t>{20, 21});
   CHECK(part.completion(3) == std::vector<int64_t>{50});
   CHECK(part.behavior_logprobs[1][0].item<float>() == -3.0F);
+  REQUIRE(part.forced_mask.defined());
+  CHECK(part.forced_mask.sum().item<float>() == 1);
+  CHECK(part.forced_mask[1][1].item<float>() == 1);
   const bool finishes_kept =
       part.finish_reasons == std::vector<FinishReason>{FinishReason::kStop, FinishReason::kLength,
                                                        FinishReason::kStop, FinishReason::kLength};

@@ -71,9 +71,12 @@ using testing::MetricsLines;
 
 TEST_CASE("disaggregated: one trainer and one worker repeat the colocated run exactly", "[dp]") {
   testing::TempDir dir;
+  // A thinking budget of 2 tokens forces the end of thinking in most samples: the forced tokens'
+  // marks must travel from the worker for the loss (and so the metrics) to match.
   const std::string settings =
       tiny_train(dir.path()) +
-      " trainer.batch_prompts=4 trainer.steps=3 trainer.eval_every=3 trainer.save_every=0";
+      " trainer.batch_prompts=4 trainer.steps=3 trainer.eval_every=3 trainer.save_every=0"
+      " rollout.think.tokens=2";
   const auto colocated = run_command(terse_command("train run.name=colocated" + settings));
   INFO(colocated.out << colocated.err);
   REQUIRE(colocated.exit_code == 0);
@@ -92,6 +95,7 @@ TEST_CASE("disaggregated: one trainer and one worker repeat the colocated run ex
   REQUIRE(expected.size() == 3);
   REQUIRE(actual.size() == 3);
   CHECK(testing::without_timing(actual) == testing::without_timing(expected));
+  CHECK(actual[0].second.at("samples/forced") > 0.5);
   // Versions 1 and 2 were published (version 3 samples nothing), each timed.
   CHECK(actual[0].second.count("time/weight_sync_s") == 1);
   CHECK(actual[1].second.count("time/weight_sync_s") == 1);

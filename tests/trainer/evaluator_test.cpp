@@ -53,6 +53,9 @@ TEST_CASE("grading and the evaluation figures, by hand", "[eval]") {
   CHECK(graded[4].correct);
   CHECK_FALSE(graded[5].correct);
   CHECK(graded[5].sample == 1);
+  CHECK(graded[0].think_tokens == 7);  // "11;16;8"
+  CHECK(graded[2].think_tokens == 1);
+  CHECK(graded[1].think_tokens == 0);
 
   // What the reward sees: the thinking span "11;16;8" is 7 of the 14 tokens; the cut sample's
   // "x" is 1 and it did not finish; the format check passes both.
@@ -112,6 +115,71 @@ TEST_CASE("evaluation figures by outcome and by difficulty level, by hand", "[ev
   CHECK(m.at("eval/length_correct") == Approx(32.5));
 }
 
+// A graded line of thought of problem `problem`: its answer (none: nothing extracted).
+EvalSample line(int64_t problem, std::optional<std::string> answer, bool correct, int64_t tokens,
+                int64_t think_tokens) {
+  EvalSample s;
+  s.problem = problem;
+  s.extracted = std::move(answer);
+  s.correct = correct;
+  s.tokens = tokens;
+  s.think_tokens = think_tokens;
+  s.completion = s.extracted.value_or("none");
+  return s;
+}
+
+TEST_CASE("contemplating: the majority answer of K lines of thought, by hand", "[eval]") {
+  const std::vector<EvalSample> lines = {
+      // Problem 0: "7" twice beats "8" once; a line without an answer does not vote.
+      line(0, "8", false, 10, 6), line(0, "7", true, 12, 8), line(0, std::nullopt, false, 30, 30),
+      line(0, "7", true, 14, 9),
+      // Problem 1: "5" and "6" tie at two votes; "6" came first.
+      line(1, "6", false, 5, 1), line(1, "5", true, 6, 2), line(1, "5", true, 7, 3),
+      line(1, "6", false, 8, 4),
+      // Problem 2: no line gave an answer: the first line, wrong, with no votes.
+      line(2, std::nullopt, false, 20, 20), line(2, std::nullopt, false, 21, 21),
+      line(2, std::nullopt, false, 22, 22), line(2, std::nullopt, false, 23, 23)};
+  const std::vector<EvalSample> answers = majority_answers(lines, 4);
+  REQUIRE(answers.size() == 3);
+  CHECK(answers[0].extracted == std::optional<std::string>("7"));
+  CHECK(answers[0].correct);
+  CHECK(answers[0].votes == 2);
+  CHECK(answers[0].tokens == 10 + 12 + 30 + 14);  // every line of thought counts
+  CHECK(answers[0].think_tokens == 6 + 8 + 30 + 9);
+  CHECK(answers[1].extracted == std::optional<std::string>("6"));
+  CHECK_FALSE(answers[1].correct);
+  CHECK(answers[1].votes == 2);
+  CHECK(answers[2].votes == 0);
+  CHECK_FALSE(answers[2].correct);
+  CHECK(answers[2].tokens == 86);
+  // One answer per problem: accuracy 1/3, and 66 + 26 + 86 tokens per answer.
+  const EvalResult result = summarize(answers, 3);
+  CHECK(result.accuracy == Approx(1.0 / 3));
+  CHECK(result.mean_tokens == Approx((66.0 + 26 + 86) / 3));
+  CHECK(result.mean_think_tokens == Approx((53.0 + 10 + 86) / 3));
+}
+
+TEST_CASE("budget adherence, by hand", "[eval]") {
+  // Budget 8: thinking of 6, 8, 12 and 0 tokens: |L - B| / B = 2/8, 0, 4/8, 8/8; one over.
+  const std::vector<EvalSample> lines = {line(0, "1", true, 9, 6), line(0, "1", true, 9, 8),
+                                         line(1, "2", true, 9, 12), line(1, "2", true, 9, 0)};
+  const BudgetAdherence a = budget_adherence(lines, 8);
+  CHECK(a.budget == 8);
+  CHECK(a.relative_error == Approx((0.25 + 0 + 0.5 + 1.0) / 4));
+  CHECK(a.over_fraction == Approx(0.25));
+  // Budget 0 (answer at once): the error is in tokens, max(B, 1) = 1.
+  const BudgetAdherence none = budget_adherence(lines, 0);
+  CHECK(none.relative_error == Approx((6.0 + 8 + 12 + 0) / 4));
+  CHECK(none.over_fraction == Approx(0.75));
+  EvalResult result = summarize(lines, 2);
+  result.adherence = a;
+  const Metrics m = result.metrics();
+  CHECK(m.at("eval/budget_error") == Approx(1.75 / 4));
+  CHECK(m.at("eval/over_budget") == Approx(0.25));
+  CHECK(m.at("eval/think_mean") == Approx(26.0 / 4));
+  CHECK(check_registered(m).ok());
+}
+
 TEST_CASE("terse eval and terse export on a tiny SFT run", "[eval][export]") {
   testing::TempDir dir;
   const auto trained = testing::run_command(testing::terse_command(
@@ -135,6 +203,26 @@ TEST_CASE("terse eval and terse export on a tiny SFT run", "[eval][export]") {
   const std::string lines = testing::read_file(samples);
   CHECK(std::count(lines.begin(), lines.end(), '\n') == 6);
   CHECK_THAT(lines, Catch::Contains("\"correct\":"));
+  CHECK_THAT(lines, Catch::Contains("\"think_tokens\":"));
+
+  // A thinking budget of 0 forces "</think>" at once; contemplating: 3 lines of thought per
+  // problem, one graded answer each (the figures are checked by hand above).
+  const std::string voted = (dir / "voted.jsonl").string();
+  const auto budgeted = testing::run_command(testing::terse_command(
+      "eval --model '" + run +
+      "' --task arithmetic -n 3 --temperature 1 --max-new-tokens 12 --think-budget 0 "
+      "--parallel 3 --out '" +
+      voted + "'"));
+  INFO(budgeted.err);
+  REQUIRE(budgeted.exit_code == 0);
+  CHECK_THAT(budgeted.out, Catch::Contains("thinking budget 0 (force)"));
+  CHECK_THAT(budgeted.out, Catch::Contains("(all 3 lines of thought of each answer)"));
+  const std::string voted_lines = testing::read_file(voted);
+  CHECK(std::count(voted_lines.begin(), voted_lines.end(), '\n') == 3);
+  const auto greedy_vote = testing::run_command(
+      testing::terse_command("eval --model '" + run + "' --task arithmetic -n 3 --parallel 3"));
+  CHECK(greedy_vote.exit_code == 2);
+  CHECK_THAT(greedy_vote.err, Catch::Contains("--temperature above 0"));
 
   const auto exported = testing::run_command(
       testing::terse_command("export '" + run + "' --out '" + (dir / "hf").string() + "'"));

@@ -14,6 +14,7 @@
 #include "tests/trainer/run_helpers.h"
 #include "tests/trainer/written_batch.h"
 #include "trainer/rl_algorithm.h"
+#include "trainer/rl_batch.h"
 #include "trainer/rollout_collector.h"
 #include "trainer/training_setup.h"
 
@@ -64,7 +65,8 @@ struct Collected {
 Collected collect_written(const SampleFilterConfig& filter, bool source_refills,
                           const RewardConfig* reward = nullptr,
                           const std::vector<double>& recent_accuracy = {},
-                          std::vector<int64_t> levels = {0, 0}) {
+                          std::vector<int64_t> levels = {0, 0},
+                          const at::Tensor& forced_mask = {}) {
   const auto tokenizer = make_task_tokenizer();
   ExperimentConfig config;
   config.trainer.batch_prompts = 2;
@@ -76,12 +78,13 @@ Collected collect_written(const SampleFilterConfig& filter, bool source_refills,
   problems[0].level = levels[0];
   problems[1].level = levels[1];
   const std::vector<int64_t> no_targets;
-  WrittenRollouts source(
+  Trajectory written =
       testing::written_batch(*tokenizer,
                              {"<think>1</think><answer>861</answer>",
                               "<think></think><answer>1</answer>", "<think>111", "<think>111"},
-                             {true, true, false, false}, {0, 0, 1, 1}),
-      source_refills);
+                             {true, true, false, false}, {0, 0, 1, 1});
+  written.forced_mask = forced_mask;
+  WrittenRollouts source(std::move(written), source_refills);
   auto composer = RewardComposer::create(config.reward, config.rollout.max_new_tokens);
   REQUIRE(composer.ok());
   auto group = testing::single_process();
@@ -190,6 +193,33 @@ TEST_CASE("truncation masking keeps cut samples out of the loss, and in the metr
   CHECK(trains(r.samples) == std::vector<bool>{true, true, false, false});
   CHECK(r.metrics.at("samples/truncated") == Approx(0.5));
   CHECK(r.metrics.at("reward/accuracy") == Approx(0.25));
+}
+
+TEST_CASE("tokens a thinking budget forced train nothing, and are counted", "[rl_stages]") {
+  // Sample 0 is "<think>1</think><answer>861</answer>" + eos: say the budget forced its
+  // "</think>" (token 2) and "<answer>" (token 3), as force mode with an answer prefix would.
+  at::Tensor forced = at::zeros({4, 9});  // [N, T]: T = 9, sample 0's 8 tokens and its eos
+  forced[0][2] = 1;
+  forced[0][3] = 1;
+  const Rollout r =
+      collect_written(SampleFilterConfig{}, false, nullptr, {}, {0, 0}, forced).rollout;
+  REQUIRE(r.samples.size() == 4);
+  CHECK(r.metrics.at("samples/forced") == Approx(0.25));
+  CHECK(r.samples[0].forced.size() == r.samples[0].completion_ids.size());
+  CHECK(r.samples[1].forced.empty());
+  // The micro-batch's loss mask: every token of every sample but the two forced ones.
+  const RlMicroBatch batch = make_rl_micro_batch(sample_pointers(r.samples), 0, at::kCPU);
+  // Lengths: 8 + eos, 5 + eos, 4, 4.
+  const at::Tensor expected = at::zeros({4, 9});  // [N, T]
+  const int64_t lengths[] = {9, 6, 4, 4};
+  for (int64_t i = 0; i < 4; ++i) expected[i].narrow(0, 0, lengths[i]).fill_(1);
+  expected[0][2] = 0;
+  expected[0][3] = 0;
+  CHECK(at::equal(batch.mask, expected));
+  // Without a budget nothing is forced.
+  const Rollout free_run = collect_written(SampleFilterConfig{}, false).rollout;
+  CHECK(free_run.metrics.at("samples/forced") == 0);
+  CHECK(free_run.samples[0].forced.empty());
 }
 
 TEST_CASE("dynamic sampling drops groups of equal rewards; refill draws again", "[rl_stages]") {
