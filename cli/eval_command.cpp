@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "cli/command.h"
 #include "cli/config_args.h"
 #include "cli/think_args.h"
@@ -17,6 +18,7 @@
 #include "data/dataset.h"
 #include "models/hf_checkpoint.h"
 #include "models/tokenizer_loader.h"
+#include "reward/length_target.h"
 #include "rollout/think_tags.h"
 #include "trainer/evaluator.h"
 
@@ -47,29 +49,37 @@ class EvalCommand : public Command {
     app.add_option("--max-new-tokens", spec_.max_new_tokens, "Completion budget.")
         ->check(CLI::Range(1, 1 << 20));
     app.add_option("--seed", spec_.seed, "Sampling seed.");
-    app.add_option("--parallel", spec_.parallel,
-                   "Contemplate: K independent lines of thought per problem (sampled at "
-                   "--temperature), graded by their majority answer; ties go to the answer whose "
-                   "first line came first. Token counts add up all K lines.")
-        ->check(CLI::Range(1, 1024));
+    parallel_option_ =
+        app.add_option(
+               "--parallel", spec_.parallel,
+               "Contemplate: K independent lines of thought per problem (sampled at "
+               "--temperature), graded by their majority answer; ties go to the answer whose "
+               "first line came first. Token counts add up all K lines.")
+            ->check(CLI::Range(1, 1024));
     add_think_budget_options(app, &think_);
+    app.add_option("--effort", effort_,
+                   "A reasoning-effort mode of reward.effort (from the config files and "
+                   "overrides given): its instruction is appended to every prompt, its budget "
+                   "forces the end of thinking and its parallel lines of thought are voted on, "
+                   "unless --think-budget or --parallel say otherwise.");
     app.add_option("--threads", threads_, "LibTorch intra-op threads.")->check(CLI::Range(1, 1024));
     app.add_option("--out", out_, "Write every graded completion here, one JSON line each.");
     add_config_args(app, &words_);
   }
 
   absl::Status run() override {
+    set_torch_threads(threads_);
+    TERSE_ASSIGN_OR_RETURN(std::vector<Problem> problems, load_problems());
+    TERSE_RETURN_IF_ERROR(apply_effort(&problems));
+    TERSE_ASSIGN_OR_RETURN(const std::string dir, resolve_model_dir(model_));
+    TERSE_ASSIGN_OR_RETURN(std::unique_ptr<Tokenizer> tokenizer, load_tokenizer(dir));
+    TERSE_ASSIGN_OR_RETURN(Transformer model, load_hf_model(dir, ModelConfig{}));
+    TERSE_ASSIGN_OR_RETURN(spec_.think, make_think_budget(think_, *tokenizer));
     if (spec_.parallel > 1 && (spec_.samples > 1 || temperature_ == 0)) {
       return absl::InvalidArgumentError(
           "--parallel K votes over K sampled lines of thought: give it a --temperature above 0 "
           "and leave -k/--samples at 1");
     }
-    set_torch_threads(threads_);
-    TERSE_ASSIGN_OR_RETURN(const std::vector<Problem> problems, load_problems());
-    TERSE_ASSIGN_OR_RETURN(const std::string dir, resolve_model_dir(model_));
-    TERSE_ASSIGN_OR_RETURN(std::unique_ptr<Tokenizer> tokenizer, load_tokenizer(dir));
-    TERSE_ASSIGN_OR_RETURN(Transformer model, load_hf_model(dir, ModelConfig{}));
-    TERSE_ASSIGN_OR_RETURN(spec_.think, make_think_budget(think_, *tokenizer));
     spec_.sampling.greedy = temperature_ == 0;
     if (temperature_ > 0) spec_.sampling.temperature = temperature_;
     const EvalResult result = evaluate(model, *tokenizer, problems, spec_);
@@ -114,6 +124,27 @@ class EvalCommand : public Command {
     }
   }
 
+  // --effort: the mode's instruction on every prompt, and its budget and parallel lines where the
+  // flags leave them unset.
+  absl::Status apply_effort(std::vector<Problem>* problems) {
+    if (effort_.empty()) return absl::OkStatus();
+    const EffortConfig& effort = config_.reward.effort;
+    const int64_t mode = effort.find(effort_);
+    if (mode < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--effort `", effort_, "` is not a mode of `reward.effort.modes` (",
+                       effort.enabled() ? absl::StrJoin(effort.modes, ", ") : "none configured",
+                       "); give the config file that defines the modes, e.g. configs/effort.yaml"));
+    }
+    const EffortRequest request{mode, effort.budgets[static_cast<size_t>(mode)]};
+    for (Problem& p : *problems) p.prompt = with_effort_instruction(p.prompt, effort, request);
+    if (think_.tokens < 0) think_.tokens = request.budget;
+    if (parallel_option_->count() == 0 && !effort.parallel.empty()) {
+      spec_.parallel = effort.parallel[static_cast<size_t>(mode)];
+    }
+    return absl::OkStatus();
+  }
+
   absl::StatusOr<std::vector<Problem>> load_problems() {
     if (task_.empty() == dataset_.empty()) {
       return absl::InvalidArgumentError("give exactly one of --task NAME or --dataset FILE.jsonl");
@@ -126,8 +157,8 @@ class EvalCommand : public Command {
       words.push_back("data.task=jsonl");
       words.push_back(absl::StrCat("data.jsonl.test_path=", dataset_));
     }
-    TERSE_ASSIGN_OR_RETURN(const ExperimentConfig config, load_experiment_config(words));
-    return load_split(config.data, Split::kTest);
+    TERSE_ASSIGN_OR_RETURN(config_, load_experiment_config(words));
+    return load_split(config_.data, Split::kTest);
   }
 
   absl::Status write_samples(const EvalResult& result, const std::vector<Problem>& problems) {
@@ -157,6 +188,9 @@ class EvalCommand : public Command {
   double temperature_ = 0;
   EvalSpec spec_;
   ThinkBudgetConfig think_;
+  std::string effort_;
+  CLI::Option* parallel_option_ = nullptr;
+  ExperimentConfig config_;
   std::vector<std::string> words_;
 };
 

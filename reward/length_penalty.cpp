@@ -91,6 +91,7 @@ std::vector<double> efficient_terms(absl::Span<const PenaltySample> group, doubl
 
 std::vector<double> l1_exact_terms(absl::Span<const PenaltySample> group, double alpha) {
   return per_sample(group, [&](const PenaltySample& s) {
+    if (s.target < 0) return 0.0;  // an effort mode without a budget
     return -alpha * std::abs(static_cast<double>(s.target) - length(s));
   });
 }
@@ -98,6 +99,7 @@ std::vector<double> l1_exact_terms(absl::Span<const PenaltySample> group, double
 std::vector<double> l1_max_terms(absl::Span<const PenaltySample> group, double alpha,
                                  double delta) {
   return per_sample(group, [&](const PenaltySample& s) {
+    if (s.target < 0) return 0.0;  // an effort mode without a budget
     const double scale =
         std::clamp(alpha * (static_cast<double>(s.target) - length(s)) + delta, 0.0, 1.0);
     return accuracy(s) * scale - accuracy(s);

@@ -18,7 +18,7 @@ struct PenaltySample {
   bool correct = false;  // the verifier accepted the answer
   int64_t length = 0;    // L, in tokens of the configured unit
   bool finished = true;  // ended with a stop token, not cut off at the generation limit
-  int64_t target = 0;    // n_target, the length the prompt asked for (l1_* only)
+  int64_t target = 0;    // n_target, the length the prompt asked for (l1_* only); -1: none, no term
 };
 
 // linear: acc − α·L/L_max. The common baseline; no paper defines it.

@@ -22,4 +22,20 @@ std::string with_length_instruction(absl::string_view prompt, int64_t target);
 // Whether `kind` writes a target length into the prompt (l1_exact, l1_max).
 bool uses_length_target(PenaltyKind kind);
 
+// A prompt's reasoning-effort request (reward.effort): a named mode or a numeric budget.
+struct EffortRequest {
+  int64_t mode = -1;    // index into effort.modes; -1: a numeric budget
+  int64_t budget = -1;  // thinking tokens asked for, the l1_* target; -1: no budget
+};
+
+// The request of the prompt `prompt_key` under `seed`: a mode by its weight, or (with
+// effort.budget_weight's share) a numeric budget drawn as l1_target_length draws targets. A pure
+// function of its inputs, like l1_target_length.
+EffortRequest draw_effort_request(const RewardConfig& config, uint64_t seed, uint64_t prompt_key);
+
+// `prompt` with the request's instruction on a new paragraph: the mode's text, or "Think for N
+// tokens." for a numeric budget.
+std::string with_effort_instruction(absl::string_view prompt, const EffortConfig& effort,
+                                    const EffortRequest& request);
+
 }  // namespace terse

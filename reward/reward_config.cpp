@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/status.h"
 
 namespace terse {
 namespace {
@@ -243,6 +244,63 @@ absl::Status LengthPenaltyConfig::validate() const {
   return check_budget_schedule(*this);
 }
 
+void EffortConfig::visit(ConfigVisitor& v) {
+  v.field("modes", modes,
+          "Names of the reasoning-effort modes drawn into training prompts (e.g. [instant, "
+          "thinking, contemplating]); empty: no effort requests.");
+  v.field("instructions", instructions,
+          "The text appended to a prompt of each mode (after a blank line), one per mode.");
+  v.field("budgets", budgets,
+          "Each mode's thinking budget in tokens, the target of the l1_* penalties; 0 asks for "
+          "no thinking, -1 sets none (no length term).",
+          Range::at_least(-1));
+  v.field("parallel", parallel,
+          "Lines of thought per problem at inference, one per mode (`terse eval --effort` votes "
+          "over them); empty: 1 for every mode.",
+          Range::at_least(1));
+  v.field("weights", weights, "Each mode's share of the training prompts; empty: equal shares.",
+          Range::at_least(0));
+  v.field("budget_weight", budget_weight,
+          "Share of prompts that ask for a numeric budget instead (\"Think for N tokens.\", N "
+          "drawn from length_penalty.l1.target_min..target_max).",
+          Range::at_least(0));
+}
+
+int64_t EffortConfig::find(absl::string_view name) const {
+  for (size_t i = 0; i < modes.size(); ++i) {
+    if (modes[i] == name) return static_cast<int64_t>(i);
+  }
+  return -1;
+}
+
+absl::Status EffortConfig::validate() const {
+  const size_t n = modes.size();
+  const auto mismatch = [&](absl::string_view key, size_t size) {
+    return absl::InvalidArgumentError(absl::StrCat("`reward.effort.", key, "` has ", size,
+                                                   " entries but `reward.effort.modes` has ", n,
+                                                   ": give one per mode"));
+  };
+  if (instructions.size() != n) return mismatch("instructions", instructions.size());
+  if (budgets.size() != n) return mismatch("budgets", budgets.size());
+  if (!parallel.empty() && parallel.size() != n) return mismatch("parallel", parallel.size());
+  if (!weights.empty() && weights.size() != n) return mismatch("weights", weights.size());
+  for (size_t i = 0; i < n; ++i) {
+    if (modes[i].empty() || find(modes[i]) != static_cast<int64_t>(i)) {
+      return absl::InvalidArgumentError(absl::StrCat("`reward.effort.modes` entry ", i,
+                                                     " is empty or repeats a name: `", modes[i],
+                                                     "`; give each mode its own name"));
+    }
+  }
+  double total = budget_weight;
+  for (size_t i = 0; i < n; ++i) total += weights.empty() ? 1.0 : weights[i];
+  if (enabled() && total <= 0) {
+    return absl::InvalidArgumentError(
+        "`reward.effort.weights` and `reward.effort.budget_weight` are all 0: no prompt could "
+        "be given a request");
+  }
+  return absl::OkStatus();
+}
+
 void RewardConfig::visit(ConfigVisitor& v) {
   v.enum_field("verifier", verifier, verifier_kind_names(),
                "Answer checker of `terse verify`: math, countdown or exact. Training and "
@@ -253,6 +311,9 @@ void RewardConfig::visit(ConfigVisitor& v) {
   v.section("format", format, "The format term: the `<think>…</think>` / answer layout.");
   v.section("weights", weights, "Weights of the reward's terms.");
   v.section("length_penalty", length_penalty, "Penalty on completion length.");
+  v.section("effort", effort,
+            "Reasoning-effort modes and budgets requested in training prompts; each sample's "
+            "length term (l1_exact, l1_max) is scored against its own request.");
 }
 
 absl::Status RewardConfig::validate() const {
@@ -261,7 +322,17 @@ absl::Status RewardConfig::validate() const {
         "`reward.weights.accuracy`, `reward.weights.format` and `reward.weights.length` are all "
         "0, so every reward would be 0; set at least `reward.weights.accuracy`");
   }
-  return length_penalty.validate();
+  TERSE_RETURN_IF_ERROR(length_penalty.validate());
+  TERSE_RETURN_IF_ERROR(effort.validate());
+  if (effort.enabled() && length_penalty.kind != PenaltyKind::kL1Exact &&
+      length_penalty.kind != PenaltyKind::kL1Max) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("`reward.effort.modes` is set but `reward.length_penalty.kind` is `",
+                     penalty_kind_name(length_penalty.kind),
+                     "`, which ignores each prompt's request; use l1_exact or l1_max (with "
+                     "`reward.length_penalty.unit: thinking`)"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace terse

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "core/config_visitor.h"
 
 namespace terse {
@@ -136,6 +138,26 @@ struct LengthPenaltyConfig {
   absl::Status validate() const;
 };
 
+// Reasoning-effort requests written into training prompts (reward/length_target.h): named modes,
+// each an instruction and a thinking budget, and numeric budgets ("Think for N tokens.", drawn
+// from length_penalty.l1's range), mixed by weight. The l1_* penalties then score each sample
+// against its own request; a mode without a budget gets no length term. Empty `modes`: off.
+struct EffortConfig {
+  std::vector<std::string> modes;         // names, e.g. instant, thinking, contemplating
+  std::vector<std::string> instructions;  // appended to the prompt of each mode
+  std::vector<int64_t> budgets;           // each mode's thinking budget in tokens; -1: none
+  std::vector<int64_t> parallel;          // lines of thought at inference (`terse eval
+                                          // --effort`); empty: 1 for every mode
+  std::vector<double> weights;            // each mode's share of the prompts; empty: equal
+  double budget_weight = 0;               // the share of numeric budgets, beside the modes'
+
+  void visit(ConfigVisitor& v);
+  bool enabled() const { return !modes.empty(); }
+  // Index of mode `name`; -1 when there is none.
+  int64_t find(absl::string_view name) const;
+  absl::Status validate() const;
+};
+
 struct RewardConfig {
   VerifierKind verifier = VerifierKind::kMath;
   MathVerifierConfig math;
@@ -143,6 +165,7 @@ struct RewardConfig {
   FormatConfig format;
   RewardWeights weights;
   LengthPenaltyConfig length_penalty;
+  EffortConfig effort;
 
   void visit(ConfigVisitor& v);
   // Checks between fields; errors name the key paths under `reward`.

@@ -13,20 +13,27 @@
 namespace terse {
 namespace {
 
-// l1_*: a target length per train problem, asked for in its prompt. Held-out prompts ask for
-// lengths too (keys after the train split's), so evaluation sees prompts like those it trains on.
+// l1_*: a target length per train problem, asked for in its prompt; with reward.effort, a
+// request (a mode's instruction and budget, or a numeric budget) instead. Held-out prompts ask
+// too (keys after the train split's), so evaluation sees prompts like those it trains on.
 void add_length_targets(const ExperimentConfig& config, RlProblems* problems) {
-  const L1Config& l1 = config.reward.length_penalty.l1;
+  const RewardConfig& reward = config.reward;
   const auto seed = static_cast<uint64_t>(config.run.seed);
+  const auto request = [&](uint64_t key) {
+    return reward.effort.enabled()
+               ? draw_effort_request(reward, seed, key)
+               : EffortRequest{-1, l1_target_length(reward.length_penalty.l1, seed, key)};
+  };
   for (size_t i = 0; i < problems->train.size(); ++i) {
-    problems->length_targets.push_back(l1_target_length(l1, seed, i));
+    const EffortRequest r = request(i);
+    problems->length_targets.push_back(r.budget);
     Problem& p = problems->train[i];
-    p.prompt = with_length_instruction(p.prompt, problems->length_targets.back());
+    p.prompt = with_effort_instruction(p.prompt, reward.effort, r);
   }
   for (size_t i = 0; i < problems->test.size(); ++i) {
     Problem& p = problems->test[i];
     p.prompt =
-        with_length_instruction(p.prompt, l1_target_length(l1, seed, problems->train.size() + i));
+        with_effort_instruction(p.prompt, reward.effort, request(problems->train.size() + i));
   }
 }
 

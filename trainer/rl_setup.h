@@ -28,11 +28,12 @@ absl::StatusOr<RlRuntime> set_up_rl_runtime(ExperimentConfig* config);
 struct RlProblems {
   std::vector<Problem> train;
   std::vector<Problem> test;            // at most trainer.eval_problems
-  std::vector<int64_t> length_targets;  // [train] with l1_* kinds, else empty
+  std::vector<int64_t> length_targets;  // [train] with l1_* kinds, else empty; -1: no budget
 };
 
 // The train and test splits of config.data. With an l1_* length penalty every prompt asks for a
-// target length ("Think for N tokens."), drawn per problem from run.seed.
+// target length ("Think for N tokens."), or with reward.effort for a mode or a budget, drawn per
+// problem from run.seed.
 absl::StatusOr<RlProblems> load_rl_problems(const ExperimentConfig& config);
 
 // The prompt of each train problem (bos + prompt tokens); its group id is its index.

@@ -77,6 +77,9 @@ TEST_CASE("l1_exact: -alpha * |n_target - L|", "[penalty]") {
                               s(kWrong, 0, true, 1000)},
                              0.001),
               {-0.2, 0.0, -0.5, 0.0, -1.0});
+  // An effort mode without a budget (target -1) has no length term, whatever the length.
+  check_terms(l1_exact_terms({s(kRight, 800, true, -1), s(kRight, 0, true, 0)}, 0.001), {0.0, 0.0});
+  check_terms(l1_max_terms({s(kRight, 800, true, -1)}, 0.001, 0.5), {0.0});
 }
 
 TEST_CASE("l1_max: acc * clip(alpha * (n_target - L) + delta, 0, 1) - acc", "[penalty]") {

@@ -43,5 +43,61 @@ TEST_CASE("the L1 prompt instruction", "[l1]") {
   CHECK_FALSE(uses_length_target(PenaltyKind::kKimi));
 }
 
+RewardConfig effort_config() {
+  RewardConfig config;
+  config.length_penalty.kind = PenaltyKind::kL1Exact;
+  config.length_penalty.l1 = L1Config{8, 128, 0.5};
+  config.effort.modes = {"instant", "thinking", "contemplating"};
+  config.effort.instructions = {"Answer at once.", "Think briefly.", "Think carefully."};
+  config.effort.budgets = {0, 32, -1};
+  config.effort.weights = {1, 2, 1};
+  config.effort.budget_weight = 1;
+  return config;
+}
+
+TEST_CASE("effort requests follow the mixture's weights and are reproducible", "[effort]") {
+  const RewardConfig config = effort_config();
+  REQUIRE(config.effort.validate().ok());
+  constexpr int kPrompts = 5000;
+  std::array<int, 4> counts{};  // instant, thinking, contemplating, numeric
+  for (int key = 0; key < kPrompts; ++key) {
+    const EffortRequest r = draw_effort_request(config, 3, key);
+    CHECK(r.mode == draw_effort_request(config, 3, key).mode);  // a pure function
+    if (r.mode >= 0) {
+      CHECK(r.budget == config.effort.budgets[static_cast<size_t>(r.mode)]);
+      counts[static_cast<size_t>(r.mode)] += 1;
+    } else {
+      CHECK((r.budget >= 8 && r.budget <= 128));
+      CHECK(r.budget == l1_target_length(config.length_penalty.l1, 3, key));
+      counts[3] += 1;
+    }
+  }
+  // Shares 1/5, 2/5, 1/5, 1/5 of 5000: 1000 (sd 28), 2000 (sd 35): five deviations of margin.
+  CHECK((counts[0] > 860 && counts[0] < 1140));
+  CHECK((counts[1] > 1825 && counts[1] < 2175));
+  CHECK((counts[2] > 860 && counts[2] < 1140));
+  CHECK((counts[3] > 860 && counts[3] < 1140));
+  // Without numeric budgets every prompt gets a mode; a zero weight is never drawn.
+  RewardConfig modes_only = config;
+  modes_only.effort.budget_weight = 0;
+  modes_only.effort.weights = {1, 0, 1};
+  for (int key = 0; key < 1000; ++key) {
+    const EffortRequest r = draw_effort_request(modes_only, 3, key);
+    CHECK((r.mode == 0 || r.mode == 2));
+  }
+}
+
+TEST_CASE("effort instructions in the prompt", "[effort]") {
+  const RewardConfig config = effort_config();
+  CHECK(with_effort_instruction("What is 2 + 2?", config.effort, {0, 0}) ==
+        "What is 2 + 2?\n\nAnswer at once.");
+  CHECK(with_effort_instruction("What is 2 + 2?", config.effort, {2, -1}) ==
+        "What is 2 + 2?\n\nThink carefully.");
+  CHECK(with_effort_instruction("What is 2 + 2?", config.effort, {-1, 40}) ==
+        "What is 2 + 2?\n\nThink for 40 tokens.");
+  CHECK(config.effort.find("thinking") == 1);
+  CHECK(config.effort.find("deep") == -1);
+}
+
 }  // namespace
 }  // namespace terse

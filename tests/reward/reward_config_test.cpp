@@ -78,6 +78,23 @@ TEST_CASE("reward config errors name their keys", "[config]") {
   check_error({"length_penalty.schedule.budgets=[100]", "length_penalty.schedule.budget_steps=[0]"},
               "only to `kind: truncate`");
   check_error({"weights.accuracy=0", "weights.length=0"}, "`reward.weights.accuracy`");
+  const std::vector<std::string> effort = {"length_penalty.kind=l1_exact",
+                                           "length_penalty.alpha=0.01", "effort.modes=[a, b]",
+                                           "effort.instructions=[x, y]", "effort.budgets=[0, -1]"};
+  CHECK(load(effort).ok());
+  const auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> words = effort;
+    words.insert(words.end(), extra.begin(), extra.end());
+    return words;
+  };
+  check_error(with({"effort.budgets=[0]"}), "`reward.effort.budgets` has 1 entries");
+  check_error(with({"effort.weights=[1, 2, 3]"}), "`reward.effort.weights` has 3");
+  check_error(with({"effort.parallel=[1]"}), "`reward.effort.parallel`");
+  check_error(with({"effort.modes=[a, a]"}), "repeats a name");
+  check_error(with({"effort.weights=[0, 0]"}), "are all 0");
+  check_error(with({"effort.budgets=[0, -2]"}), "effort.budgets");
+  check_error(with({"length_penalty.kind=kimi", "length_penalty.alpha=0.5"}),
+              "use l1_exact or l1_max");
   // Penalties without a coefficient need none.
   CHECK(load({"length_penalty.kind=cosine"}).ok());
   CHECK(load({"length_penalty.kind=truncate"}).ok());

@@ -224,6 +224,31 @@ TEST_CASE("terse eval and terse export on a tiny SFT run", "[eval][export]") {
   CHECK(greedy_vote.exit_code == 2);
   CHECK_THAT(greedy_vote.err, Catch::Contains("--temperature above 0"));
 
+  // --effort: the mode's instruction on every prompt, its budget and its parallel lines.
+  const std::string modes =
+      " reward.length_penalty.kind=l1_exact reward.length_penalty.alpha=0.01"
+      " 'reward.effort.modes=[quick, deep]'"
+      " 'reward.effort.instructions=[Answer at once., Think carefully.]'"
+      " 'reward.effort.budgets=[0, -1]' 'reward.effort.parallel=[1, 3]'";
+  const std::string eval_effort = "eval --model '" + run +
+                                  "' --task arithmetic -n 2 --temperature 1 "
+                                  "--max-new-tokens 12" +
+                                  modes + " --effort ";
+  const std::string quick_out = (dir / "quick.jsonl").string();
+  const auto quick =
+      testing::run_command(testing::terse_command(eval_effort + "quick --out '" + quick_out + "'"));
+  INFO(quick.err);
+  REQUIRE(quick.exit_code == 0);
+  CHECK_THAT(quick.out, Catch::Contains("thinking budget 0 (force)"));
+  CHECK_THAT(testing::read_file(quick_out), Catch::Contains("\\n\\nAnswer at once.\""));
+  const auto deep = testing::run_command(testing::terse_command(eval_effort + "deep"));
+  REQUIRE(deep.exit_code == 0);
+  CHECK_THAT(deep.out, Catch::Contains("(all 3 lines of thought of each answer)"));
+  CHECK(deep.out.find("thinking budget") == std::string::npos);
+  const auto unknown = testing::run_command(testing::terse_command(eval_effort + "wild"));
+  CHECK(unknown.exit_code == 2);
+  CHECK_THAT(unknown.err, Catch::Contains("not a mode of `reward.effort.modes` (quick, deep)"));
+
   const auto exported = testing::run_command(
       testing::terse_command("export '" + run + "' --out '" + (dir / "hf").string() + "'"));
   INFO(exported.err);

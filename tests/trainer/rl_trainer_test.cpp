@@ -366,6 +366,24 @@ TEST_CASE("terse train writes a run directory, and trains with L1's prompted len
   }
   const std::string l1_samples = testing::read_file(dir.path() / "l1/samples.jsonl");
   CHECK_THAT(l1_samples, Catch::Contains("\\n\\nThink for 500 tokens.\""));
+
+  // An effort mode asking for no thinking (budget 0) on every prompt: its instruction ends each
+  // prompt and each sample's term is -0.001 * |0 - L|.
+  const auto effort = testing::run_command(testing::terse_command(
+      "train run.name=effort" + common +
+      " reward.length_penalty.kind=l1_exact reward.length_penalty.alpha=0.001"
+      " 'reward.effort.modes=[instant]' 'reward.effort.instructions=[Answer at once.]'"
+      " 'reward.effort.budgets=[0]'"));
+  INFO(effort.out << effort.err);
+  REQUIRE(effort.exit_code == 0);
+  const MetricsLines effort_lines = read_metrics_log(dir.path() / "effort/metrics.jsonl").value();
+  REQUIRE(effort_lines.size() == 2);
+  for (const auto& [step, m] : effort_lines) {
+    INFO("step " << step);
+    CHECK(m.at("reward/length_penalty") == Approx(-0.001 * m.at("length/mean")).epsilon(1e-9));
+  }
+  const std::string effort_samples = testing::read_file(dir.path() / "effort/samples.jsonl");
+  CHECK_THAT(effort_samples, Catch::Contains("\\n\\nAnswer at once.\""));
 }
 
 }  // namespace
