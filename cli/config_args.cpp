@@ -15,7 +15,8 @@ void add_config_args(CLI::App& app, std::vector<std::string>* words) {
   app.footer(
       "Precedence: defaults < each YAML file in order (a file may name `base: other.yaml`) < "
       "key.path=value overrides.\nEvery key, its meaning, type and default: `terse config keys`, "
-      "or configs/default.yaml.");
+      "or configs/default.yaml.\nEvery metric a run writes: `terse config metrics`, or "
+      "docs/METRICS.md.");
 }
 
 absl::StatusOr<ExperimentConfig> load_experiment_config(const std::vector<std::string>& words) {

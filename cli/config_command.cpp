@@ -1,4 +1,4 @@
-// `terse config show` and `terse config keys`.
+// `terse config show`, `terse config keys` and `terse config metrics`.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -7,6 +7,7 @@
 #include "cli/command.h"
 #include "cli/config_args.h"
 #include "core/config_writer.h"
+#include "trainer/metric_registry.h"
 
 namespace terse {
 namespace {
@@ -20,10 +21,16 @@ class ConfigCommand : public Command {
     show_->add_flag("--docs", docs_, "Precede each key with a comment that documents it.");
     keys_ = app.add_subcommand("keys", "List every config key: type, default, range, meaning.");
     keys_->add_option("prefix", prefix_, "Only keys that start with this, e.g. `trainer`.");
+    metrics_ = app.add_subcommand(
+        "metrics",
+        "List every metric a run writes to metrics.jsonl: name, meaning, and how the "
+        "ranks of a data-parallel run combine it.");
+    metrics_->add_option("prefix", prefix_, "Only metrics that start with this, e.g. `eval/`.");
   }
 
   absl::Status run() override {
     if (show_->parsed()) return show();
+    if (metrics_->parsed()) return metrics();
     return keys();
   }
 
@@ -45,7 +52,16 @@ class ConfigCommand : public Command {
     return absl::OkStatus();
   }
 
+  absl::Status metrics() {
+    for (const MetricInfo& m : metric_registry()) {
+      if (!absl::StartsWith(m.name, prefix_)) continue;
+      std::cout << m.name << "  (" << reduce_name(m.reduce) << ")\n    " << m.meaning << "\n";
+    }
+    return absl::OkStatus();
+  }
+
   CLI::App* show_ = nullptr;
+  CLI::App* metrics_ = nullptr;
   CLI::App* keys_ = nullptr;
   std::vector<std::string> words_;
   std::string prefix_;

@@ -7,27 +7,6 @@
 #include "core/status.h"
 
 namespace terse {
-namespace {
-
-const char* reduce_name(Reduce reduce) {
-  switch (reduce) {
-    case Reduce::kSum:
-      return "sum over ranks";
-    case Reduce::kTokenMean:
-      return "mean over every rank's tokens";
-    case Reduce::kSampleMean:
-      return "mean over every rank's samples";
-    case Reduce::kGathered:
-      return "from every rank's samples";
-    case Reduce::kReplicated:
-      return "the same on every rank";
-    case Reduce::kRank0:
-      return "rank 0's";
-  }
-  return "";
-}
-
-}  // namespace
 
 const std::vector<MetricInfo>& metric_registry() {
   static const std::vector<MetricInfo> registry = {
@@ -201,6 +180,24 @@ absl::StatusOr<Metrics> reduce_metrics(ProcessGroup& group, const Metrics& local
     }
   }
   return reduced;
+}
+
+const char* reduce_name(Reduce reduce) {
+  switch (reduce) {
+    case Reduce::kSum:
+      return "sum over ranks";
+    case Reduce::kTokenMean:
+      return "mean over every rank's tokens";
+    case Reduce::kSampleMean:
+      return "mean over every rank's samples";
+    case Reduce::kGathered:
+      return "from every rank's samples";
+    case Reduce::kReplicated:
+      return "the same on every rank";
+    case Reduce::kRank0:
+      return "rank 0's";
+  }
+  return "";
 }
 
 std::string metrics_markdown() {

@@ -66,6 +66,9 @@ struct MetricWeights {
 absl::StatusOr<Metrics> reduce_metrics(ProcessGroup& group, const Metrics& local,
                                        MetricWeights weights);
 
+// How `reduce` combines ranks, in words ("sum over ranks", …).
+const char* reduce_name(Reduce reduce);
+
 // docs/METRICS.md: the registry as a Markdown table.
 std::string metrics_markdown();
 

@@ -89,6 +89,22 @@ TEST_CASE("config keys documents every key", "[cli]") {
   CHECK_THAT(only_run.out, !Catch::Contains("trainer.lr"));
 }
 
+TEST_CASE("config metrics lists the registry; train --help points to it", "[cli]") {
+  const auto metrics = run_command(terse_command("config metrics"));
+  REQUIRE(metrics.exit_code == 0);
+  CHECK_THAT(metrics.out, Catch::Contains("reward/accuracy  (from every rank's samples)\n"));
+  CHECK_THAT(metrics.out, Catch::Contains("samples/forced  (mean over every rank's samples)"));
+  const auto eval_only = run_command(terse_command("config metrics eval/"));
+  REQUIRE(eval_only.exit_code == 0);
+  CHECK_THAT(eval_only.out, Catch::Contains("eval/budget_error"));
+  CHECK_THAT(eval_only.out, !Catch::Contains("reward/accuracy"));
+  for (const char* command : {"train", "sft", "demo"}) {
+    INFO(command);
+    CHECK_THAT(run_command(terse_command(std::string(command) + " --help")).out,
+               Catch::Contains("`terse config metrics`"));
+  }
+}
+
 // A sweep file's dry run checks every run's config. Until terse has its `train` command, a sweep
 // of `train` runs passes when only that command is missing.
 void check_sweep_file(const fs::path& file) {
