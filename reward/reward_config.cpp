@@ -324,14 +324,6 @@ absl::Status RewardConfig::validate() const {
   }
   TERSE_RETURN_IF_ERROR(length_penalty.validate());
   TERSE_RETURN_IF_ERROR(effort.validate());
-  if (effort.enabled() && length_penalty.kind != PenaltyKind::kL1Exact &&
-      length_penalty.kind != PenaltyKind::kL1Max) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("`reward.effort.modes` is set but `reward.length_penalty.kind` is `",
-                     penalty_kind_name(length_penalty.kind),
-                     "`, which ignores each prompt's request; use l1_exact or l1_max (with "
-                     "`reward.length_penalty.unit: thinking`)"));
-  }
   return absl::OkStatus();
 }
 

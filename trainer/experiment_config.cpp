@@ -22,6 +22,11 @@ absl::Status ExperimentConfig::validate() const {
   TERSE_RETURN_IF_ERROR(reward.validate());
   TERSE_RETURN_IF_ERROR(trainer.validate());
   TERSE_RETURN_IF_ERROR(data.validate());
+  if (trainer.sft.target == SftTarget::kEffort && !reward.effort.enabled()) {
+    return absl::InvalidArgumentError(
+        "`trainer.sft.target` is `effort` but `reward.effort.modes` is empty: name the modes "
+        "the prompts ask for (configs/effort.yaml has an example)");
+  }
   if (trainer.filter.gfpo_keep >= rollout.group_size) {
     return absl::InvalidArgumentError(
         absl::StrCat("`trainer.filter.gfpo_keep` = ", trainer.filter.gfpo_keep,

@@ -58,7 +58,15 @@ absl::StatusOr<RlProblems> load_rl_problems(const ExperimentConfig& config) {
   if (static_cast<int64_t>(problems.test.size()) > config.trainer.eval_problems) {
     problems.test.resize(static_cast<size_t>(config.trainer.eval_problems));
   }
-  if (uses_length_target(config.reward.length_penalty.kind)) add_length_targets(config, &problems);
+  const LengthPenaltyConfig& penalty = config.reward.length_penalty;
+  if (config.reward.effort.enabled() && !uses_length_target(penalty.kind)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("`reward.effort.modes` is set but `reward.length_penalty.kind` is `",
+                     penalty_kind_name(penalty.kind),
+                     "`, which ignores each prompt's request; use l1_exact or l1_max (with "
+                     "`reward.length_penalty.unit: thinking`)"));
+  }
+  if (uses_length_target(penalty.kind)) add_length_targets(config, &problems);
   return problems;
 }
 

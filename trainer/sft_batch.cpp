@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "data/completion.h"
+#include "reward/length_target.h"
 #include "trainer/micro_batches.h"
 
 namespace terse {
@@ -23,13 +24,36 @@ std::string sft_completion(const Problem& problem, SftTarget target) {
       return core_completion(problem);
     case SftTarget::kDirect:
       return direct_completion(problem);
+    case SftTarget::kEffort:  // resolved per problem by sft_targets
+      break;
   }
   return long_completion(problem);
+}
+
+std::vector<SftTarget> sft_targets(SftTarget target, const RewardConfig& reward, uint64_t seed,
+                                   uint64_t first_key, std::vector<Problem>* problems) {
+  std::vector<SftTarget> targets(problems->size(), target);
+  if (target != SftTarget::kEffort) return targets;
+  for (size_t i = 0; i < problems->size(); ++i) {
+    const EffortRequest request = draw_effort_request(reward, seed, first_key + i);
+    Problem& p = (*problems)[i];
+    p.prompt = with_effort_instruction(p.prompt, reward.effort, request);
+    targets[i] = request.budget == 0 ? SftTarget::kDirect : SftTarget::kLong;
+  }
+  return targets;
 }
 
 absl::StatusOr<std::vector<SftExample>> make_sft_examples(const Tokenizer& tokenizer,
                                                           const std::vector<Problem>& problems,
                                                           SftTarget target, int64_t max_seq_len) {
+  return make_sft_examples(tokenizer, problems, std::vector<SftTarget>(problems.size(), target),
+                           max_seq_len);
+}
+
+absl::StatusOr<std::vector<SftExample>> make_sft_examples(const Tokenizer& tokenizer,
+                                                          const std::vector<Problem>& problems,
+                                                          const std::vector<SftTarget>& targets,
+                                                          int64_t max_seq_len) {
   const auto eos = tokenizer.special_ids().eos;
   if (!eos) {
     return absl::FailedPreconditionError(
@@ -43,7 +67,7 @@ absl::StatusOr<std::vector<SftExample>> make_sft_examples(const Tokenizer& token
     SftExample example;
     example.ids = sft_prompt_ids(tokenizer, problems[i]);
     example.prompt_tokens = static_cast<int64_t>(example.ids.size());
-    for (const int32_t id : tokenizer.encode(sft_completion(problems[i], target))) {
+    for (const int32_t id : tokenizer.encode(sft_completion(problems[i], targets[i]))) {
       example.ids.push_back(id);
     }
     example.ids.push_back(*eos);

@@ -18,6 +18,7 @@
 #include "data/problem.h"
 #include "models/tokenizer.h"
 #include "models/transformer.h"
+#include "reward/reward_config.h"
 #include "trainer/sft_config.h"
 
 namespace terse {
@@ -40,8 +41,22 @@ std::vector<int64_t> sft_prompt_ids(const Tokenizer& tokenizer, const Problem& p
 // The completion of `problem` that `target` names (data/completion.h).
 std::string sft_completion(const Problem& problem, SftTarget target);
 
-// The examples of `problems`. FailedPrecondition naming the longest sequence when one is longer
-// than `max_seq_len` tokens, or when the tokenizer has no eos token.
+// The completion each of `problems` learns under `target`. With kEffort each prompt gains an
+// effort request (reward/length_target.h: keys first_key, first_key + 1, … under `seed`, as RL
+// draws them, so SFT and RL prompts agree): a request for no thinking (budget 0) learns the
+// direct answer, any other the long trace — one model for both, as Qwen3 fuses its thinking and
+// non-thinking modes.
+std::vector<SftTarget> sft_targets(SftTarget target, const RewardConfig& reward, uint64_t seed,
+                                   uint64_t first_key, std::vector<Problem>* problems);
+
+// The examples of `problems`, each learning its own target (kEffort resolved: sft_targets).
+// FailedPrecondition naming the longest sequence when one is longer than `max_seq_len` tokens,
+// or when the tokenizer has no eos token.
+absl::StatusOr<std::vector<SftExample>> make_sft_examples(const Tokenizer& tokenizer,
+                                                          const std::vector<Problem>& problems,
+                                                          const std::vector<SftTarget>& targets,
+                                                          int64_t max_seq_len);
+// The same with one target for all.
 absl::StatusOr<std::vector<SftExample>> make_sft_examples(const Tokenizer& tokenizer,
                                                           const std::vector<Problem>& problems,
                                                           SftTarget target, int64_t max_seq_len);

@@ -9,10 +9,14 @@ void SftConfig::visit(ConfigVisitor& v) {
   v.field("eval_batches", eval_batches,
           "Test batches of batch_size per evaluation (the same ones each time).",
           Range::between(1, 1 << 20));
-  v.enum_field(
-      "target", target,
-      {{"long", SftTarget::kLong}, {"core", SftTarget::kCore}, {"direct", SftTarget::kDirect}},
-      "Completion to learn: long, core (necessary steps only) or direct (answer only).");
+  v.enum_field("target", target,
+               {{"long", SftTarget::kLong},
+                {"core", SftTarget::kCore},
+                {"direct", SftTarget::kDirect},
+                {"effort", SftTarget::kEffort}},
+               "Completion to learn: long, core (necessary steps only), direct (answer only), or "
+               "effort: each prompt asks for a mode of reward.effort (drawn as RL draws them) and "
+               "learns the direct answer when the mode's budget is 0, the long trace otherwise.");
   v.field("eval_generate", eval_generate,
           "Test problems decoded greedily at each evaluation, adding eval/accuracy, "
           "eval/length_mean and eval/tokens_per_correct to eval/loss; 0 computes the loss only.",

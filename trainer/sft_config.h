@@ -14,6 +14,8 @@ enum class SftTarget {
   kLong,    // the long trace: the model that RL then shortens
   kCore,    // the core trace: the shortest reasoning of the task's notation
   kDirect,  // no reasoning, the answer only: the no-reasoning baseline
+  kEffort,  // per problem: an effort request in the prompt (reward.effort), and the direct
+            // answer for a request of no thinking (budget 0), else the long trace
 };
 
 struct SftConfig {

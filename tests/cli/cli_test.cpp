@@ -118,6 +118,25 @@ void check_sweep_file(const fs::path& file) {
   CHECK(result.err.empty());
 }
 
+// The `reward.effort` block of a resolved config, as `terse config show` prints it.
+std::string effort_block(const std::string& config) {
+  const auto shown = run_command(terse_command("config show '" + config + "'"));
+  REQUIRE(shown.exit_code == 0);
+  const size_t begin = shown.out.find("\n  effort:\n");
+  REQUIRE(begin != std::string::npos);
+  size_t end = begin + 1;
+  while ((end = shown.out.find('\n', end + 1)) != std::string::npos &&
+         absl::StartsWith(shown.out.substr(end + 1), "    ")) {
+  }
+  return shown.out.substr(begin, end - begin);
+}
+
+TEST_CASE("the effort SFT and RL presets ask for the same modes", "[cli][configs]") {
+  const std::string rl = effort_block((kSourceDir / "configs/effort.yaml").string());
+  CHECK_THAT(rl, Catch::Contains("modes: [instant, thinking, contemplating]"));
+  CHECK(effort_block((kSourceDir / "configs/sft_effort.yaml").string()) == rl);
+}
+
 TEST_CASE("every file in configs/ parses", "[cli][configs]") {
   int files = 0;
   for (const auto& entry : fs::recursive_directory_iterator(kSourceDir / "configs")) {

@@ -93,8 +93,6 @@ TEST_CASE("reward config errors name their keys", "[config]") {
   check_error(with({"effort.modes=[a, a]"}), "repeats a name");
   check_error(with({"effort.weights=[0, 0]"}), "are all 0");
   check_error(with({"effort.budgets=[0, -2]"}), "effort.budgets");
-  check_error(with({"length_penalty.kind=kimi", "length_penalty.alpha=0.5"}),
-              "use l1_exact or l1_max");
   // Penalties without a coefficient need none.
   CHECK(load({"length_penalty.kind=cosine"}).ok());
   CHECK(load({"length_penalty.kind=truncate"}).ok());

@@ -14,6 +14,7 @@
 #include "models/hf_checkpoint.h"
 #include "models/safetensors.h"
 #include "models/tokenizer_loader.h"
+#include "reward/length_target.h"
 #include "tests/catch.h"
 #include "tests/test_util.h"
 #include "tests/trainer/run_helpers.h"
@@ -182,6 +183,45 @@ TEST_CASE("SFT examples are [bos] prompt completion [eos]", "[sft]") {
   const auto too_long = make_sft_examples(*tokenizer, *problems, SftTarget::kLong, 20);
   CHECK(too_long.status().code() == absl::StatusCode::kFailedPrecondition);
   CHECK(too_long.status().message().find("model.max_seq_len") != std::string::npos);
+}
+
+TEST_CASE("effort SFT: a mode's instruction in the prompt, the direct answer for budget 0",
+          "[sft][effort]") {
+  const std::unique_ptr<CharTokenizer> tokenizer = make_task_tokenizer();
+  DataConfig data;
+  data.train_size = 40;
+  auto problems = load_split(data, Split::kTrain);
+  REQUIRE(problems.ok());
+  const std::vector<Problem> plain = *problems;
+  RewardConfig reward;
+  reward.effort.modes = {"instant", "thinking"};
+  reward.effort.instructions = {"Answer at once.", "Think carefully."};
+  reward.effort.budgets = {0, -1};
+  // Other targets leave the prompts alone.
+  std::vector<Problem> untouched = plain;
+  const bool all_core = sft_targets(SftTarget::kCore, reward, 5, 0, &untouched) ==
+                        std::vector<SftTarget>(plain.size(), SftTarget::kCore);
+  CHECK(all_core);
+  CHECK(untouched.front().prompt == plain.front().prompt);
+
+  const std::vector<SftTarget> targets = sft_targets(SftTarget::kEffort, reward, 5, 0, &*problems);
+  auto examples = make_sft_examples(*tokenizer, *problems, targets, 512);
+  REQUIRE(examples.ok());
+  int direct = 0;
+  for (size_t i = 0; i < plain.size(); ++i) {
+    const Problem& p = (*problems)[i];
+    const bool instant = draw_effort_request(reward, 5, i).mode == 0;
+    CHECK(p.prompt == plain[i].prompt + (instant ? "\n\nAnswer at once." : "\n\nThink carefully."));
+    CHECK(static_cast<int>(targets[i]) ==
+          static_cast<int>(instant ? SftTarget::kDirect : SftTarget::kLong));
+    const std::string completion =
+        instant ? direct_completion(plain[i]) : long_completion(plain[i]);
+    const SftExample& e = (*examples)[i];
+    CHECK(static_cast<int64_t>(e.ids.size()) ==
+          e.prompt_tokens + count_tokens(completion) + 1);  // + eos
+    direct += instant ? 1 : 0;
+  }
+  CHECK((direct > 5 && direct < 35));  // both modes drawn
 }
 
 TEST_CASE("global gradient-norm clipping by hand", "[sft]") {
