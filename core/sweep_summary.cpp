@@ -132,7 +132,7 @@ std::vector<SeedGroup> group_over_seeds(const std::vector<std::string>& keys,
   const auto seed_column = static_cast<size_t>(seed - keys.begin());
   struct Figures {
     std::vector<double> accuracy, length, tokens_per_correct;
-    std::map<int64_t, std::vector<double>> by_level;
+    std::map<int64_t, std::vector<double>> length_by_level, accuracy_by_level;
   };
   std::vector<SeedGroup> groups;
   std::vector<Figures> figures;
@@ -153,14 +153,22 @@ std::vector<SeedGroup> group_over_seeds(const std::vector<std::string>& keys,
     if (row.accuracy) f.accuracy.push_back(*row.accuracy);
     if (row.length_mean) f.length.push_back(*row.length_mean);
     if (row.tokens_per_correct) f.tokens_per_correct.push_back(*row.tokens_per_correct);
-    for (const auto& [level, value] : row.length_by_level) f.by_level[level].push_back(value);
+    for (const auto& [level, value] : row.length_by_level) {
+      f.length_by_level[level].push_back(value);
+    }
+    for (const auto& [level, value] : row.accuracy_by_level) {
+      f.accuracy_by_level[level].push_back(value);
+    }
   }
   for (size_t i = 0; i < groups.size(); ++i) {
     groups[i].accuracy = seed_stat(figures[i].accuracy);
     groups[i].length_mean = seed_stat(figures[i].length);
     groups[i].tokens_per_correct = seed_stat(figures[i].tokens_per_correct);
-    for (const auto& [level, values] : figures[i].by_level) {
+    for (const auto& [level, values] : figures[i].length_by_level) {
       groups[i].length_by_level[level] = seed_stat(values);
+    }
+    for (const auto& [level, values] : figures[i].accuracy_by_level) {
+      groups[i].accuracy_by_level[level] = seed_stat(values);
     }
   }
   return groups;
@@ -184,6 +192,7 @@ std::string sweep_seeds_md(const std::vector<std::string>& keys, const SummaryMe
     header.push_back(column);
   }
   for (int64_t level : levels) header.push_back(absl::StrCat(metrics.length, "@", level));
+  for (int64_t level : levels) header.push_back(absl::StrCat(metrics.accuracy, "@", level));
   std::string md = absl::StrCat(
       "Mean ± sample std over the seeds (`", kSeedAxis,
       "`) that reported each figure, their count in brackets; the last value of each run.\n\n");
@@ -195,9 +204,11 @@ std::string sweep_seeds_md(const std::vector<std::string>& keys, const SummaryMe
     for (const SeedStat* s : {&g.accuracy, &g.length_mean, &g.tokens_per_correct}) {
       cells.push_back(stat_text(*s));
     }
-    for (int64_t level : levels) {
-      const auto found = g.length_by_level.find(level);
-      cells.push_back(found == g.length_by_level.end() ? "" : stat_text(found->second));
+    for (const auto* by_level : {&g.length_by_level, &g.accuracy_by_level}) {
+      for (int64_t level : levels) {
+        const auto found = by_level->find(level);
+        cells.push_back(found == by_level->end() ? "" : stat_text(found->second));
+      }
     }
     md += md_line(cells);
   }
@@ -258,6 +269,7 @@ absl::StatusOr<std::vector<SweepRow>> read_sweep_rows(const fs::path& sweep_dir,
       row.length_mean = final_metric(*curves, metrics.length);
       row.tokens_per_correct = final_metric(*curves, metrics.tokens_per_correct);
       row.length_by_level = final_by_level(*curves, metrics.length);
+      row.accuracy_by_level = final_by_level(*curves, metrics.accuracy);
     }
     rows.push_back(std::move(row));
   }

@@ -36,13 +36,14 @@ struct SummaryMetrics {
 // One run of the summary.
 struct SweepRow {
   std::string name;
-  std::vector<std::string> values;            // one per axis key, as shown in names
-  std::string status;                         // "done", "failed (exit N)" or "not finished"
-  std::optional<double> seconds;              // wall time of the recorded attempt
-  std::optional<double> accuracy;             // last value of SummaryMetrics::accuracy
-  std::optional<double> length_mean;          // last value of SummaryMetrics::length (tokens)
-  std::optional<double> tokens_per_correct;   // last value of SummaryMetrics::tokens_per_correct
-  std::map<int64_t, double> length_by_level;  // last SummaryMetrics::length + "@L", per level L
+  std::vector<std::string> values;              // one per axis key, as shown in names
+  std::string status;                           // "done", "failed (exit N)" or "not finished"
+  std::optional<double> seconds;                // wall time of the recorded attempt
+  std::optional<double> accuracy;               // last value of SummaryMetrics::accuracy
+  std::optional<double> length_mean;            // last value of SummaryMetrics::length (tokens)
+  std::optional<double> tokens_per_correct;     // last value of SummaryMetrics::tokens_per_correct
+  std::map<int64_t, double> length_by_level;    // last SummaryMetrics::length + "@L", per level L
+  std::map<int64_t, double> accuracy_by_level;  // last SummaryMetrics::accuracy + "@L"
 };
 
 // Mean and sample standard deviation (n − 1; 0 for one value) of a figure over the seeds that
@@ -61,13 +62,14 @@ struct SeedGroup {
   int64_t runs = 0;                 // runs in the group, finished or not
   SeedStat accuracy, length_mean, tokens_per_correct;
   std::map<int64_t, SeedStat> length_by_level;
+  std::map<int64_t, SeedStat> accuracy_by_level;
 };
 
 // The groups of `rows` (keys as read_sweep_rows gives them), in order of first appearance;
 // empty when no key is kSeedAxis.
 std::vector<SeedGroup> group_over_seeds(const std::vector<std::string>& keys,
                                         const std::vector<SweepRow>& rows);
-// summary_seeds.md: one row per group, "mean ± std (n)" per figure, tokens per level.
+// summary_seeds.md: one row per group, "mean ± std (n)" per figure, tokens and accuracy per level.
 std::string sweep_seeds_md(const std::vector<std::string>& keys, const SummaryMetrics& metrics,
                            const std::vector<SeedGroup>& groups);
 // pareto.svg over groups: each group's mean with ±std error bars, the front through the means.

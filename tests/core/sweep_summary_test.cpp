@@ -87,12 +87,12 @@ TEST_CASE("a sweep over run.seed is summarised as mean ± std per configuration"
   spec.keys = {{"reward.length_penalty.kind", ""}, {kSeedAxis, ""}};
   struct Run {
     std::string kind, seed;
-    double accuracy, length, level1, level2;
+    double accuracy, length, level1, level2, accuracy2;
   };
-  const std::vector<Run> runs = {{"linear", "0", 0.8, 100, 50, 150},
-                                 {"linear", "1", 0.9, 120, 60, 180},
-                                 {"kimi", "0", 0.6, 80, 40, 120},
-                                 {"kimi", "1", 0, 0, 0, 0}};  // never evaluated
+  const std::vector<Run> runs = {{"linear", "0", 0.8, 100, 50, 150, 0.7},
+                                 {"linear", "1", 0.9, 120, 60, 180, 0.9},
+                                 {"kimi", "0", 0.6, 80, 40, 120, 0.5},
+                                 {"kimi", "1", 0, 0, 0, 0, 0}};  // never evaluated
   for (const Run& r : runs) {
     const std::string name = r.kind + "_" + r.seed;
     spec.runs.push_back({name, {{spec.keys[0].path, r.kind, r.kind}, {kSeedAxis, r.seed, r.seed}}});
@@ -103,7 +103,8 @@ TEST_CASE("a sweep over run.seed is summarised as mean ± std per configuration"
     REQUIRE(log->write(5, {{"eval/accuracy", r.accuracy},
                            {"eval/length_mean", r.length},
                            {"eval/length_mean@1", r.level1},
-                           {"eval/length_mean@2", r.level2}})
+                           {"eval/length_mean@2", r.level2},
+                           {"eval/accuracy@2", r.accuracy2}})
                 .ok());
   }
   REQUIRE(write_sweep_plan(dir.path(), spec).ok());
@@ -118,6 +119,8 @@ TEST_CASE("a sweep over run.seed is summarised as mean ± std per configuration"
   CHECK(groups[0].accuracy.mean == Approx(0.85));
   CHECK(groups[0].length_mean.std == Approx(14.1421356));
   CHECK(groups[0].length_by_level.at(2).mean == Approx(165));
+  CHECK(groups[0].accuracy_by_level.at(2).mean == Approx(0.8));
+  CHECK(groups[0].accuracy_by_level.count(1) == 0);  // level 1's accuracy never reported
   CHECK(groups[1].runs == 2);
   CHECK(groups[1].accuracy.n == 1);  // one seed evaluated
   CHECK(groups[1].tokens_per_correct.n == 0);
@@ -126,9 +129,11 @@ TEST_CASE("a sweep over run.seed is summarised as mean ± std per configuration"
   const std::string md = read_file(dir / kSweepSeedsMd);
   CHECK_THAT(md, Catch::Contains("| reward.length_penalty.kind | runs | eval/accuracy | "
                                  "eval/length_mean | eval/tokens_per_correct | "
-                                 "eval/length_mean@1 | eval/length_mean@2 |"));
+                                 "eval/length_mean@1 | eval/length_mean@2 | "
+                                 "eval/accuracy@1 | eval/accuracy@2 |"));
+  // Level 2's accuracy: 0.7 and 0.9, mean 0.8, sample std 0.14; level 1's: none reported.
   CHECK_THAT(md, Catch::Contains("| linear | 2 | 0.85 ± 0.071 (2) | 110 ± 14 (2) |  | "
-                                 "55 ± 7.1 (2) | 165 ± 21 (2) |"));
+                                 "55 ± 7.1 (2) | 165 ± 21 (2) |  | 0.8 ± 0.14 (2) |"));
   CHECK_THAT(md, Catch::Contains("| kimi | 2 | 0.6 ± 0 (1) | 80 ± 0 (1) |"));
   const std::string svg = read_file(dir / kSweepParetoSvg);
   CHECK_THAT(svg, Catch::Contains("class=\"error-bar\""));  // linear's bars
