@@ -28,6 +28,9 @@ class ReportCommand : public Command {
     app.add_option("--metrics", metrics_,
                    "Metrics to chart (default: those marked chart in docs/METRICS.md: "
                    "loss, reward, accuracy, length, KL, entropy, evaluation).");
+    app.add_flag("--band", band_,
+                 "The runs are seeds of one configuration: draw their mean at each step with a "
+                 "shaded band from the lowest to the highest run, instead of a line per run.");
   }
 
   absl::Status run() override {
@@ -49,7 +52,7 @@ class ReportCommand : public Command {
     const std::string title = runs.size() == 1 ? runs[0].name : absl::StrCat(runs.size(), " runs");
     TERSE_RETURN_IF_ERROR(write_file_atomically(
         out, run_report_html(runs, metrics_.empty() ? chart_metrics() : metrics_,
-                             absl::StrCat("terse report: ", title))));
+                             absl::StrCat("terse report: ", title), "", band_)));
     std::cout << "report: " << out << "\n";
     return absl::OkStatus();
   }
@@ -72,6 +75,7 @@ class ReportCommand : public Command {
   std::vector<std::string> run_dirs_;
   std::vector<std::string> metrics_;
   std::string out_;
+  bool band_ = false;
 };
 
 }  // namespace

@@ -1,6 +1,9 @@
 #include "core/run_report.h"
 
+#include <algorithm>
 #include <cmath>
+#include <map>
+#include <numeric>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -65,16 +68,43 @@ std::string final_table(const std::vector<RunCurves>& runs, const std::vector<st
 
 }  // namespace
 
+PlotSeries seed_band(const std::vector<RunCurves>& runs, const std::string& metric) {
+  std::map<int64_t, std::vector<double>> by_step;  // step -> each run's value, in run order
+  for (const RunCurves& run : runs) {
+    for (const auto& [step, metrics] : run.rows) {
+      const auto found = metrics.find(metric);
+      if (found != metrics.end() && std::isfinite(found->second)) {
+        by_step[step].push_back(found->second);
+      }
+    }
+  }
+  PlotSeries series{absl::StrCat("mean of ", runs.size(), " runs, band min-max"), {}, {}};
+  for (const auto& [step, values] : by_step) {
+    if (values.size() != runs.size()) continue;  // a step some run did not report
+    const double mean =
+        std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
+    const auto [low, high] = std::minmax_element(values.begin(), values.end());
+    series.points.emplace_back(static_cast<double>(step), mean);
+    series.band.emplace_back(*low, *high);
+  }
+  return series;
+}
+
 std::string run_report_html(const std::vector<RunCurves>& runs,
                             const std::vector<std::string>& metrics, const std::string& title,
-                            const std::string& intro_html) {
+                            const std::string& intro_html, bool band) {
   std::string charts;
   std::vector<std::string> shown;
   for (const std::string& metric : metrics) {
     std::vector<PlotSeries> series;
-    for (const RunCurves& run : runs) {
-      PlotSeries s = series_of(run, metric);
+    if (band) {
+      PlotSeries s = seed_band(runs, metric);
       if (!s.points.empty()) series.push_back(std::move(s));
+    } else {
+      for (const RunCurves& run : runs) {
+        PlotSeries s = series_of(run, metric);
+        if (!s.points.empty()) series.push_back(std::move(s));
+      }
     }
     if (series.empty()) continue;
     shown.push_back(metric);

@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "core/metrics.h"
+#include "core/svg_plot.h"
 
 namespace terse {
 
@@ -26,10 +27,16 @@ absl::StatusOr<RunCurves> read_run_curves(const std::filesystem::path& run_dir);
 // The last finite value the run reported for `metric`; nullopt when it never did.
 std::optional<double> final_metric(const RunCurves& run, const std::string& metric);
 
+// `metric` over `runs` taken as seeds of one configuration: at each step that every run
+// reported, the mean (the line) and the lowest and highest value (the band).
+PlotSeries seed_band(const std::vector<RunCurves>& runs, const std::string& metric);
+
 // The page: a chart for each of `metrics` that some run has, then the final-values table.
-// `intro_html` (trusted HTML, may be empty) goes between the title and the charts.
+// `intro_html` (trusted HTML, may be empty) goes between the title and the charts. With `band`
+// the runs are seeds of one configuration: each chart draws their seed_band instead of a line
+// per run.
 std::string run_report_html(const std::vector<RunCurves>& runs,
                             const std::vector<std::string>& metrics, const std::string& title,
-                            const std::string& intro_html = "");
+                            const std::string& intro_html = "", bool band = false);
 
 }  // namespace terse

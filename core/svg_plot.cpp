@@ -24,10 +24,14 @@ struct Bounds {
 Bounds bounds_of(const std::vector<PlotSeries>& series) {
   Bounds b;
   for (const PlotSeries& s : series) {
-    for (const auto& [x, y] : s.points) {
+    for (size_t i = 0; i < s.points.size(); ++i) {
+      const auto [x, y] = s.points[i];
       if (!std::isfinite(x) || !std::isfinite(y)) continue;
       b.x_lo = std::min(b.x_lo, x), b.x_hi = std::max(b.x_hi, x);
       b.y_lo = std::min(b.y_lo, y), b.y_hi = std::max(b.y_hi, y);
+      if (i < s.band.size() && std::isfinite(s.band[i].first) && std::isfinite(s.band[i].second)) {
+        b.y_lo = std::min(b.y_lo, s.band[i].first), b.y_hi = std::max(b.y_hi, s.band[i].second);
+      }
     }
   }
   if (!std::isfinite(b.x_lo)) return Bounds{0, 1, 0, 1};
@@ -148,6 +152,15 @@ std::string polyline_points(const Frame& f, const std::vector<std::pair<double, 
   return out;
 }
 
+// The band of `s` as the `points` attribute of a polygon: along the highs, back along the lows.
+std::string band_points(const Frame& f, const PlotSeries& s) {
+  std::vector<std::pair<double, double>> outline;
+  const size_t n = std::min(s.points.size(), s.band.size());
+  for (size_t i = 0; i < n; ++i) outline.emplace_back(s.points[i].first, s.band[i].second);
+  for (size_t i = n; i-- > 0;) outline.emplace_back(s.points[i].first, s.band[i].first);
+  return polyline_points(f, outline);
+}
+
 }  // namespace
 
 std::string svg_line_chart(const std::vector<PlotSeries>& series, const PlotOptions& options) {
@@ -155,6 +168,12 @@ std::string svg_line_chart(const std::vector<PlotSeries>& series, const PlotOpti
   std::string svg = svg_axes(f, options);
   for (size_t i = 0; i < series.size(); ++i) {
     const char* color = kColors[i % (sizeof(kColors) / sizeof(kColors[0]))];
+    if (!series[i].band.empty()) {
+      absl::StrAppendFormat(&svg,
+                            "<polygon class=\"band\" fill=\"%s\" fill-opacity=\"0.2\" "
+                            "stroke=\"none\" points=\"%s\"/>\n",
+                            color, band_points(f, series[i]));
+    }
     absl::StrAppendFormat(
         &svg,
         "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" "

@@ -11,6 +11,8 @@ namespace terse {
 struct PlotSeries {
   std::string name;                               // legend entry
   std::vector<std::pair<double, double>> points;  // (x, y), in x order; non-finite y are skipped
+  std::vector<std::pair<double, double>> band;    // (low, high) at each point's x, drawn as a
+                                                  // shaded area under the line; empty: none
 };
 
 struct PlotOptions {

@@ -38,5 +38,29 @@ TEST_CASE("a chart draws one polyline per series with its points", "[svg]") {
   CHECK(std::vector<std::string>(absl::StrSplit(points, ' ', absl::SkipEmpty())).size() == 3);
 }
 
+TEST_CASE("seeds as one band: the mean line between the lowest and highest run", "[svg]") {
+  // Three seeds report step 10 (1, 2, 6: mean 3) and step 20 (4, 4, 7: mean 5); only two
+  // report step 30, which is left out.
+  const std::vector<RunCurves> runs = {
+      {"s0", {{10, {{"acc", 1}}}, {20, {{"acc", 4}}}, {30, {{"acc", 9}}}}},
+      {"s1", {{10, {{"acc", 2}}}, {20, {{"acc", 4}}}, {30, {{"acc", 9}}}}},
+      {"s2", {{10, {{"acc", 6}}}, {20, {{"acc", 7}, {"other", 1}}}}}};
+  const PlotSeries band = seed_band(runs, "acc");
+  REQUIRE(band.points.size() == 2);
+  CHECK(band.points[0] == std::pair<double, double>(10, 3));
+  CHECK(band.points[1] == std::pair<double, double>(20, 5));
+  REQUIRE(band.band.size() == 2);
+  CHECK(band.band[0] == std::pair<double, double>(1, 6));
+  CHECK(band.band[1] == std::pair<double, double>(4, 7));
+  CHECK(band.name == "mean of 3 runs, band min-max");
+  // The chart shades the band under one line; the page draws one series per chart.
+  const std::string svg = svg_line_chart({band}, PlotOptions{});
+  CHECK(testing::occurrences(svg, "<polygon class=\"band\"") == 1);
+  CHECK(testing::occurrences(svg, "<polyline") == 1);
+  const std::string page = run_report_html(runs, {"acc"}, "seeds", "", /*band=*/true);
+  CHECK(testing::occurrences(page, "<polyline") == 1);
+  CHECK(testing::occurrences(run_report_html(runs, {"acc"}, "runs"), "<polyline") == 3);
+}
+
 }  // namespace
 }  // namespace terse
