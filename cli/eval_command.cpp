@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <numeric>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -59,9 +60,9 @@ class EvalCommand : public Command {
     add_think_budget_options(app, &think_);
     app.add_option("--effort", effort_,
                    "A reasoning-effort mode of reward.effort (from the config files and "
-                   "overrides given): its instruction is appended to every prompt, its budget "
-                   "forces the end of thinking and its parallel lines of thought are voted on, "
-                   "unless --think-budget or --parallel say otherwise.");
+                   "overrides given), or `all` for each in turn: its instruction is appended to "
+                   "every prompt, its budget forces the end of thinking and its parallel lines "
+                   "of thought are voted on, unless --think-budget or --parallel say otherwise.");
     app.add_option("--threads", threads_, "LibTorch intra-op threads.")->check(CLI::Range(1, 1024));
     app.add_option("--out", out_, "Write every graded completion here, one JSON line each.");
     add_config_args(app, &words_);
@@ -69,43 +70,33 @@ class EvalCommand : public Command {
 
   absl::Status run() override {
     set_torch_threads(threads_);
-    TERSE_ASSIGN_OR_RETURN(std::vector<Problem> problems, load_problems());
-    TERSE_RETURN_IF_ERROR(apply_effort(&problems));
+    TERSE_ASSIGN_OR_RETURN(const std::vector<Problem> problems, load_problems());
+    TERSE_ASSIGN_OR_RETURN(const std::vector<int64_t> modes, effort_modes());
     TERSE_ASSIGN_OR_RETURN(const std::string dir, resolve_model_dir(model_));
     TERSE_ASSIGN_OR_RETURN(std::unique_ptr<Tokenizer> tokenizer, load_tokenizer(dir));
     TERSE_ASSIGN_OR_RETURN(Transformer model, load_hf_model(dir, ModelConfig{}));
-    TERSE_ASSIGN_OR_RETURN(spec_.think, make_think_budget(think_, *tokenizer));
-    if (spec_.parallel > 1 && (spec_.samples > 1 || temperature_ == 0)) {
-      return absl::InvalidArgumentError(
-          "--parallel K votes over K sampled lines of thought: give it a --temperature above 0 "
-          "and leave -k/--samples at 1");
+    std::ofstream out;
+    if (!out_.empty()) out.open(out_);
+    for (const int64_t mode : modes) {
+      TERSE_RETURN_IF_ERROR(evaluate_mode(model, *tokenizer, dir, problems, mode, out));
     }
-    spec_.sampling.greedy = temperature_ == 0;
-    if (temperature_ > 0) spec_.sampling.temperature = temperature_;
-    const EvalResult result = evaluate(model, *tokenizer, problems, spec_);
-    std::cout << absl::StrFormat(
-        "eval %s on %d problems x %d: accuracy %.3f, pass@%d %.3f, mean tokens %.1f, tokens per "
-        "correct %.1f\n",
-        dir, problems.size(), spec_.samples, result.accuracy, spec_.samples, result.pass_at_k,
-        result.mean_tokens, result.tokens_per_correct);
-    print_effort(result);
-    print_outcomes(result.outcomes);
-    if (!out_.empty()) TERSE_RETURN_IF_ERROR(write_samples(result, problems));
+    if (!out_.empty() && !out)
+      return absl::InternalError(absl::StrCat("cannot write `", out_, "`"));
     return absl::OkStatus();
   }
 
  private:
   // Thinking tokens, the budget's adherence and the parallel lines of thought.
-  void print_effort(const EvalResult& result) const {
+  static void print_effort(const EvalResult& result, const EvalSpec& spec) {
     std::cout << absl::StrFormat("  mean thinking tokens %.1f", result.mean_think_tokens);
-    if (spec_.parallel > 1) {
-      std::cout << absl::StrFormat(" (all %d lines of thought of each answer)", spec_.parallel);
+    if (spec.parallel > 1) {
+      std::cout << absl::StrFormat(" (all %d lines of thought of each answer)", spec.parallel);
     }
     std::cout << "\n";
     if (const auto& a = result.adherence) {
       std::cout << absl::StrFormat(
           "  thinking budget %d (%s): mean |thinking - budget| / budget %.3f, over budget %.3f\n",
-          a->budget, think_mode_name(spec_.think.mode), a->relative_error, a->over_fraction);
+          a->budget, think_mode_name(spec.think.mode), a->relative_error, a->over_fraction);
     }
   }
 
@@ -124,11 +115,15 @@ class EvalCommand : public Command {
     }
   }
 
-  // --effort: the mode's instruction on every prompt, and its budget and parallel lines where the
-  // flags leave them unset.
-  absl::Status apply_effort(std::vector<Problem>* problems) {
-    if (effort_.empty()) return absl::OkStatus();
+  // The modes --effort names: one, every mode for `all`, or none (-1) without the flag.
+  absl::StatusOr<std::vector<int64_t>> effort_modes() const {
+    if (effort_.empty()) return std::vector<int64_t>{-1};
     const EffortConfig& effort = config_.reward.effort;
+    if (effort_ == "all" && effort.enabled()) {
+      std::vector<int64_t> all(effort.modes.size());
+      std::iota(all.begin(), all.end(), 0);
+      return all;
+    }
     const int64_t mode = effort.find(effort_);
     if (mode < 0) {
       return absl::InvalidArgumentError(
@@ -136,12 +131,46 @@ class EvalCommand : public Command {
                        effort.enabled() ? absl::StrJoin(effort.modes, ", ") : "none configured",
                        "); give the config file that defines the modes, e.g. configs/effort.yaml"));
     }
-    const EffortRequest request{mode, effort.budgets[static_cast<size_t>(mode)]};
-    for (Problem& p : *problems) p.prompt = with_effort_instruction(p.prompt, effort, request);
-    if (think_.tokens < 0) think_.tokens = request.budget;
-    if (parallel_option_->count() == 0 && !effort.parallel.empty()) {
-      spec_.parallel = effort.parallel[static_cast<size_t>(mode)];
+    return std::vector<int64_t>{mode};
+  }
+
+  // Evaluates `problems` in effort mode `mode` (-1: as given): the mode's instruction on every
+  // prompt, and its budget and parallel lines where the flags leave them unset.
+  absl::Status evaluate_mode(Transformer& model, const Tokenizer& tokenizer, const std::string& dir,
+                             std::vector<Problem> problems, int64_t mode, std::ofstream& out) {
+    EvalSpec spec = spec_;
+    ThinkBudgetConfig think = think_;
+    std::string name;
+    if (mode >= 0) {
+      const EffortConfig& effort = config_.reward.effort;
+      const auto m = static_cast<size_t>(mode);
+      name = effort.modes[m];
+      const EffortRequest request{mode, effort.budgets[m]};
+      for (Problem& p : problems) p.prompt = with_effort_instruction(p.prompt, effort, request);
+      if (think.tokens < 0) think.tokens = request.budget;
+      if (parallel_option_->count() == 0 && !effort.parallel.empty()) {
+        spec.parallel = effort.parallel[m];
+      }
     }
+    TERSE_ASSIGN_OR_RETURN(spec.think, make_think_budget(think, tokenizer));
+    if (spec.parallel > 1 && (spec.samples > 1 || temperature_ == 0)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          name.empty() ? "--parallel K" : absl::StrCat("effort mode `", name, "`"), " votes over ",
+          spec.parallel,
+          " sampled lines of thought: give a --temperature above 0 and leave -k/--samples at 1"));
+    }
+    spec.sampling.greedy = temperature_ == 0;
+    if (temperature_ > 0) spec.sampling.temperature = temperature_;
+    const EvalResult result = evaluate(model, tokenizer, problems, spec);
+    if (!name.empty()) std::cout << "effort " << name << ":\n";
+    std::cout << absl::StrFormat(
+        "eval %s on %d problems x %d: accuracy %.3f, pass@%d %.3f, mean tokens %.1f, tokens per "
+        "correct %.1f\n",
+        dir, problems.size(), spec.samples, result.accuracy, spec.samples, result.pass_at_k,
+        result.mean_tokens, result.tokens_per_correct);
+    print_effort(result, spec);
+    print_outcomes(result.outcomes);
+    if (out.is_open()) write_samples(result, problems, name, out);
     return absl::OkStatus();
   }
 
@@ -161,26 +190,25 @@ class EvalCommand : public Command {
     return load_split(config_.data, Split::kTest);
   }
 
-  absl::Status write_samples(const EvalResult& result, const std::vector<Problem>& problems) {
-    std::ofstream out(out_);
+  // One JSON line per graded completion (per answer when voting); `effort` names the mode.
+  static void write_samples(const EvalResult& result, const std::vector<Problem>& problems,
+                            const std::string& effort, std::ofstream& out) {
     for (const EvalSample& s : result.samples) {
       const Problem& problem = problems[s.problem];
-      out << json{{"prompt", problem.prompt},
-                  {"answer", problem.answer},
-                  {"sample", s.sample},
-                  {"completion", s.completion},
-                  {"tokens", s.tokens},
-                  {"think_tokens", s.think_tokens},
-                  {"votes", s.votes},
-                  {"correct", s.correct},
-                  {"extracted", s.extracted ? json(*s.extracted) : json(nullptr)},
-                  {"finish_reason", finish_reason_name(s.finish)},
-                  {"level", s.level}}
-                 .dump()
-          << "\n";
+      json line = {{"prompt", problem.prompt},
+                   {"answer", problem.answer},
+                   {"sample", s.sample},
+                   {"completion", s.completion},
+                   {"tokens", s.tokens},
+                   {"think_tokens", s.think_tokens},
+                   {"votes", s.votes},
+                   {"correct", s.correct},
+                   {"extracted", s.extracted ? json(*s.extracted) : json(nullptr)},
+                   {"finish_reason", finish_reason_name(s.finish)},
+                   {"level", s.level}};
+      if (!effort.empty()) line["effort"] = effort;
+      out << line.dump() << "\n";
     }
-    if (!out) return absl::InternalError(absl::StrCat("cannot write `", out_, "`"));
-    return absl::OkStatus();
   }
 
   std::string model_, task_, dataset_, out_;

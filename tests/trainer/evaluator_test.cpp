@@ -245,6 +245,16 @@ TEST_CASE("terse eval and terse export on a tiny SFT run", "[eval][export]") {
   REQUIRE(deep.exit_code == 0);
   CHECK_THAT(deep.out, Catch::Contains("(all 3 lines of thought of each answer)"));
   CHECK(deep.out.find("thinking budget") == std::string::npos);
+  // Every mode in turn, each line of the output file naming its mode.
+  const std::string all_out = (dir / "all.jsonl").string();
+  const auto all =
+      testing::run_command(testing::terse_command(eval_effort + "all --out '" + all_out + "'"));
+  REQUIRE(all.exit_code == 0);
+  CHECK_THAT(all.out, Catch::Contains("effort quick:\neval "));
+  CHECK_THAT(all.out, Catch::Contains("effort deep:\neval "));
+  const std::string all_lines = testing::read_file(all_out);
+  CHECK(std::count(all_lines.begin(), all_lines.end(), '\n') == 4);  // 2 problems x 2 modes
+  CHECK(testing::occurrences(all_lines, "\"effort\":\"quick\"") == 2);
   const auto unknown = testing::run_command(testing::terse_command(eval_effort + "wild"));
   CHECK(unknown.exit_code == 2);
   CHECK_THAT(unknown.err, Catch::Contains("not a mode of `reward.effort.modes` (quick, deep)"));
