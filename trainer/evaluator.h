@@ -44,8 +44,9 @@ struct EvalSample {
   int64_t votes = 1;  // lines of thought that gave this answer (majority answers)
 };
 
-// How closely thinking kept to a budget B: with L a completion's thinking tokens, the mean of
-// |L - B| / max(B, 1) and the fraction of completions with L > B.
+// How closely thinking kept to a budget B: with L a completion's thinking tokens (to its last
+// `</think>`, as the reward counts them, so a model that reasons on after a forced end is over),
+// the mean of |L - B| / max(B, 1) and the fraction of completions with L > B.
 struct BudgetAdherence {
   int64_t budget = 0;
   double relative_error = 0;
