@@ -80,8 +80,9 @@ class EvalCommand : public Command {
     for (const int64_t mode : modes) {
       TERSE_RETURN_IF_ERROR(evaluate_mode(model, *tokenizer, dir, problems, mode, out));
     }
-    if (!out_.empty() && !out)
+    if (!out_.empty() && !out) {
       return absl::InternalError(absl::StrCat("cannot write `", out_, "`"));
+    }
     return absl::OkStatus();
   }
 

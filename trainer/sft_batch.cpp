@@ -125,6 +125,7 @@ SftBatch make_sft_batch(const std::vector<const SftExample*>& examples, int64_t 
 std::vector<std::vector<const SftExample*>> split_micro_batches(
     const std::vector<const SftExample*>& examples, int64_t max_tokens) {
   std::vector<int64_t> lengths;
+  lengths.reserve(examples.size());
   for (const SftExample* e : examples) lengths.push_back(static_cast<int64_t>(e->ids.size()));
   std::vector<std::vector<const SftExample*>> parts;
   for (const std::vector<size_t>& part : split_by_token_budget(lengths, max_tokens)) {

@@ -20,7 +20,7 @@ using testing::TempDir;
 using testing::terse_command;
 using testing::write_file;
 
-const fs::path kSourceDir = TERSE_SOURCE_DIR;
+const fs::path source_dir = TERSE_SOURCE_DIR;
 
 // The command names listed under "Subcommands:" in `terse --help`.
 std::vector<std::string> listed_commands(const std::string& help) {
@@ -132,14 +132,14 @@ std::string effort_block(const std::string& config) {
 }
 
 TEST_CASE("the effort SFT and RL presets ask for the same modes", "[cli][configs]") {
-  const std::string rl = effort_block((kSourceDir / "configs/effort.yaml").string());
+  const std::string rl = effort_block((source_dir / "configs/effort.yaml").string());
   CHECK_THAT(rl, Catch::Contains("modes: [instant, thinking, contemplating]"));
-  CHECK(effort_block((kSourceDir / "configs/sft_effort.yaml").string()) == rl);
+  CHECK(effort_block((source_dir / "configs/sft_effort.yaml").string()) == rl);
 }
 
 TEST_CASE("every file in configs/ parses", "[cli][configs]") {
   int files = 0;
-  for (const auto& entry : fs::recursive_directory_iterator(kSourceDir / "configs")) {
+  for (const auto& entry : fs::recursive_directory_iterator(source_dir / "configs")) {
     if (entry.path().extension() != ".yaml") continue;
     ++files;
     INFO(entry.path());
@@ -157,7 +157,7 @@ TEST_CASE("every file in configs/ parses", "[cli][configs]") {
 }
 
 TEST_CASE("configs/default.yaml is the documented default config", "[cli][configs]") {
-  const std::string file = read_file(kSourceDir / "configs/default.yaml");
+  const std::string file = read_file(source_dir / "configs/default.yaml");
   const size_t body = file.find("\n\n");
   REQUIRE(body != std::string::npos);
   const auto generated = run_command(terse_command("config show --docs"));
@@ -168,7 +168,7 @@ TEST_CASE("configs/default.yaml is the documented default config", "[cli][config
 
 TEST_CASE("each bad config exits with 2 and names what is wrong", "[cli][configs]") {
   int cases = 0;
-  for (const auto& entry : fs::directory_iterator(kSourceDir / "tests/data/bad_configs")) {
+  for (const auto& entry : fs::directory_iterator(source_dir / "tests/data/bad_configs")) {
     ++cases;
     const std::string text = read_file(entry.path());
     const std::string prefix = "# expect: ";
