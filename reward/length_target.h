@@ -29,7 +29,8 @@ struct EffortRequest {
 };
 
 // The request of the prompt `prompt_key` under `seed`: a mode by its weight, or (with
-// effort.budget_weight's share) a numeric budget drawn as l1_target_length draws targets. A pure
+// effort.budget_weight's share) a numeric budget drawn as l1_target_length draws targets. With
+// no modes configured every request is numeric: the L1 target, l1_target_length's. A pure
 // function of its inputs, like l1_target_length.
 EffortRequest draw_effort_request(const RewardConfig& config, uint64_t seed, uint64_t prompt_key);
 

@@ -33,9 +33,12 @@ std::vector<RlSample> samples_of(const Trajectory& batch) {
     s.completion_ids = batch.completion(i);
     const float* row = logprobs[i].data_ptr<float>();
     s.old_logprobs.assign(row, row + s.completion_ids.size());
-    if (forced.defined() && forced[i].sum().item<float>() > 0) {
+    if (forced.defined()) {
       const float* marks = forced[i].data_ptr<float>();
-      for (size_t t = 0; t < s.completion_ids.size(); ++t) s.forced.push_back(marks[t] > 0);
+      const float* end = marks + s.completion_ids.size();
+      if (std::any_of(marks, end, [](float m) { return m > 0; })) {
+        for (const float* m = marks; m != end; ++m) s.forced.push_back(*m > 0);
+      }
     }
     s.group_id = batch.group_ids[static_cast<size_t>(i)];
     s.policy_version = batch.policy_version;

@@ -17,24 +17,11 @@ namespace {
 // request (a mode's instruction and budget, or a numeric budget) instead. Held-out prompts ask
 // too (keys after the train split's), so evaluation sees prompts like those it trains on.
 void add_length_targets(const ExperimentConfig& config, RlProblems* problems) {
-  const RewardConfig& reward = config.reward;
   const auto seed = static_cast<uint64_t>(config.run.seed);
-  const auto request = [&](uint64_t key) {
-    return reward.effort.enabled()
-               ? draw_effort_request(reward, seed, key)
-               : EffortRequest{-1, l1_target_length(reward.length_penalty.l1, seed, key)};
-  };
-  for (size_t i = 0; i < problems->train.size(); ++i) {
-    const EffortRequest r = request(i);
+  for (const EffortRequest& r : ask_for_effort(config.reward, seed, 0, &problems->train)) {
     problems->length_targets.push_back(r.budget);
-    Problem& p = problems->train[i];
-    p.prompt = with_effort_instruction(p.prompt, reward.effort, r);
   }
-  for (size_t i = 0; i < problems->test.size(); ++i) {
-    Problem& p = problems->test[i];
-    p.prompt =
-        with_effort_instruction(p.prompt, reward.effort, request(problems->train.size() + i));
-  }
+  ask_for_effort(config.reward, seed, problems->train.size(), &problems->test);
 }
 
 }  // namespace

@@ -30,15 +30,25 @@ std::string sft_completion(const Problem& problem, SftTarget target) {
   return long_completion(problem);
 }
 
+std::vector<EffortRequest> ask_for_effort(const RewardConfig& reward, uint64_t seed,
+                                          uint64_t first_key, std::vector<Problem>* problems) {
+  std::vector<EffortRequest> requests;
+  requests.reserve(problems->size());
+  for (size_t i = 0; i < problems->size(); ++i) {
+    requests.push_back(draw_effort_request(reward, seed, first_key + i));
+    Problem& p = (*problems)[i];
+    p.prompt = with_effort_instruction(p.prompt, reward.effort, requests.back());
+  }
+  return requests;
+}
+
 std::vector<SftTarget> sft_targets(SftTarget target, const RewardConfig& reward, uint64_t seed,
                                    uint64_t first_key, std::vector<Problem>* problems) {
   std::vector<SftTarget> targets(problems->size(), target);
   if (target != SftTarget::kEffort) return targets;
-  for (size_t i = 0; i < problems->size(); ++i) {
-    const EffortRequest request = draw_effort_request(reward, seed, first_key + i);
-    Problem& p = (*problems)[i];
-    p.prompt = with_effort_instruction(p.prompt, reward.effort, request);
-    targets[i] = request.budget == 0 ? SftTarget::kDirect : SftTarget::kLong;
+  const std::vector<EffortRequest> requests = ask_for_effort(reward, seed, first_key, problems);
+  for (size_t i = 0; i < requests.size(); ++i) {
+    targets[i] = requests[i].budget == 0 ? SftTarget::kDirect : SftTarget::kLong;
   }
   return targets;
 }

@@ -18,6 +18,7 @@
 #include "data/problem.h"
 #include "models/tokenizer.h"
 #include "models/transformer.h"
+#include "reward/length_target.h"
 #include "reward/reward_config.h"
 #include "trainer/sft_config.h"
 
@@ -40,6 +41,13 @@ std::vector<int64_t> sft_prompt_ids(const Tokenizer& tokenizer, const Problem& p
 
 // The completion of `problem` that `target` names (data/completion.h).
 std::string sft_completion(const Problem& problem, SftTarget target);
+
+// Asks each of `problems` for an effort: problem i gets the request of key first_key + i under
+// `seed` (draw_effort_request: a mode or a numeric budget, or without reward.effort the L1
+// target) and its instruction appended to the prompt. SFT and RL both ask this way, so their
+// prompts agree. Returns the requests, in order.
+std::vector<EffortRequest> ask_for_effort(const RewardConfig& reward, uint64_t seed,
+                                          uint64_t first_key, std::vector<Problem>* problems);
 
 // The completion each of `problems` learns under `target`. With kEffort each prompt gains an
 // effort request (reward/length_target.h: keys first_key, first_key + 1, … under `seed`, as RL

@@ -77,6 +77,14 @@ TEST_CASE("effort requests follow the mixture's weights and are reproducible", "
   CHECK((counts[1] > 1825 && counts[1] < 2175));
   CHECK((counts[2] > 860 && counts[2] < 1140));
   CHECK((counts[3] > 860 && counts[3] < 1140));
+  // Without modes every request is the L1 target: L1 runs ask what they asked before modes.
+  RewardConfig l1_only;
+  l1_only.length_penalty.l1 = L1Config{8, 128, 0.5};
+  for (int key = 0; key < 100; ++key) {
+    const EffortRequest r = draw_effort_request(l1_only, 3, key);
+    CHECK(r.mode == -1);
+    CHECK(r.budget == l1_target_length(l1_only.length_penalty.l1, 3, key));
+  }
   // Without numeric budgets every prompt gets a mode; a zero weight is never drawn.
   RewardConfig modes_only = config;
   modes_only.effort.budget_weight = 0;
