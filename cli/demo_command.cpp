@@ -20,6 +20,9 @@ class DemoCommand : public Command {
   void add_options(CLI::App& app) override {
     app.add_option("--out", out_, "Directory of the demo's runs, summary.json and report.html.");
     app.add_flag("--fresh", fresh_, "Delete --out first instead of continuing the runs in it.");
+    app.add_flag("--modes", modes_,
+                 "Then train one model in the reasoning-effort modes of demo.modes (instant, "
+                 "thinking, contemplating) and measure each mode and a ladder of budgets.");
     add_config_args(app, &words_);
   }
 
@@ -28,7 +31,7 @@ class DemoCommand : public Command {
     TERSE_ASSIGN_OR_RETURN(std::unique_ptr<ProcessGroup> group, join_process_group(config));
     if (group->is_main()) TERSE_RETURN_IF_ERROR(claim_output());
     TERSE_RETURN_IF_ERROR(group->barrier());
-    return run_demo(config, out_, *group, std::cout).status();
+    return run_demo(config, out_, *group, std::cout, modes_).status();
   }
 
  private:
@@ -51,6 +54,7 @@ class DemoCommand : public Command {
 
   std::string out_ = "runs/demo";
   bool fresh_ = false;
+  bool modes_ = false;
   std::vector<std::string> words_;
 };
 

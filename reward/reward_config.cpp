@@ -273,11 +273,11 @@ int64_t EffortConfig::find(absl::string_view name) const {
   return -1;
 }
 
-absl::Status EffortConfig::validate() const {
+absl::Status EffortConfig::validate(absl::string_view section) const {
   const size_t n = modes.size();
   const auto mismatch = [&](absl::string_view key, size_t size) {
-    return absl::InvalidArgumentError(absl::StrCat("`reward.effort.", key, "` has ", size,
-                                                   " entries but `reward.effort.modes` has ", n,
+    return absl::InvalidArgumentError(absl::StrCat("`", section, ".", key, "` has ", size,
+                                                   " entries but `", section, ".modes` has ", n,
                                                    ": give one per mode"));
   };
   if (instructions.size() != n) return mismatch("instructions", instructions.size());
@@ -286,7 +286,7 @@ absl::Status EffortConfig::validate() const {
   if (!weights.empty() && weights.size() != n) return mismatch("weights", weights.size());
   for (size_t i = 0; i < n; ++i) {
     if (modes[i].empty() || find(modes[i]) != static_cast<int64_t>(i)) {
-      return absl::InvalidArgumentError(absl::StrCat("`reward.effort.modes` entry ", i,
+      return absl::InvalidArgumentError(absl::StrCat("`", section, ".modes` entry ", i,
                                                      " is empty or repeats a name: `", modes[i],
                                                      "`; give each mode its own name"));
     }
@@ -294,9 +294,9 @@ absl::Status EffortConfig::validate() const {
   double total = budget_weight;
   for (size_t i = 0; i < n; ++i) total += weights.empty() ? 1.0 : weights[i];
   if (enabled() && total <= 0) {
-    return absl::InvalidArgumentError(
-        "`reward.effort.weights` and `reward.effort.budget_weight` are all 0: no prompt could "
-        "be given a request");
+    return absl::InvalidArgumentError(absl::StrCat("`", section, ".weights` and `", section,
+                                                   ".budget_weight` are all 0: no prompt could "
+                                                   "be given a request"));
   }
   return absl::OkStatus();
 }

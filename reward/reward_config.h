@@ -155,7 +155,8 @@ struct EffortConfig {
   bool enabled() const { return !modes.empty(); }
   // Index of mode `name`; -1 when there is none.
   int64_t find(absl::string_view name) const;
-  absl::Status validate() const;
+  // Errors name the keys under `section` (where the modes are configured).
+  absl::Status validate(absl::string_view section = "reward.effort") const;
 };
 
 struct RewardConfig {

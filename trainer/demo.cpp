@@ -6,21 +6,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "core/checkpoint.h"
 #include "core/config_writer.h"
-#include "core/device.h"
 #include "core/elapsed.h"
-#include "core/run_dir.h"
 #include "core/run_report.h"
 #include "core/status.h"
-#include "data/dataset.h"
-#include "models/hf_checkpoint.h"
-#include "models/tokenizer_loader.h"
+#include "trainer/demo_phases.h"
 #include "trainer/evaluator.h"
 #include "trainer/metric_registry.h"
-#include "trainer/rl_trainer.h"
-#include "trainer/sft_trainer.h"
-#include "trainer/training_setup.h"
 
 namespace terse {
 namespace {
@@ -28,80 +20,16 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-// A phase's run directory is reused (resumed) when it exists.
-ExperimentConfig phase_config(const ExperimentConfig& config, const fs::path& out,
-                              const std::string& name) {
-  ExperimentConfig phase = config;
-  phase.run.dir = out.string();
-  phase.run.name = name;
-  phase.run.overwrite = false;
-  phase.run.resume = fs::exists(out / name / kRunConfigFile);
-  return phase;
-}
-
-ExperimentConfig sft_phase(const ExperimentConfig& config, const fs::path& out,
-                           const std::string& name, SftTarget target, int64_t steps, double lr) {
-  ExperimentConfig phase = phase_config(config, out, name);
-  const DemoConfig& demo = config.demo;
-  TrainerConfig& t = phase.trainer;
-  t.steps = steps;
-  t.lr = lr;
-  t.schedule = LrSchedule::kCosine;
-  t.warmup_steps = std::min(demo.sft_warmup_steps, steps);
-  t.min_lr_ratio = 0.1;
-  t.eval_every = demo.sft_eval_every;
-  t.save_every = demo.sft_eval_every;
-  t.keep_checkpoints = 1;
-  t.sft.target = target;
-  t.sft.eval_generate = demo.curve_problems;
-  return phase;
-}
-
-// True when the phase's latest complete checkpoint is its last step.
-bool finished(const ExperimentConfig& phase) {
-  const fs::path checkpoints = fs::path(phase.run.dir) / phase.run.name / kCheckpointsDir;
-  const std::optional<fs::path> latest = find_latest_checkpoint(checkpoints);
-  if (!latest) return false;
-  const absl::StatusOr<TrainerState> state = read_trainer_state(*latest / kTrainerStateFile);
-  return state.ok() && state->step >= phase.trainer.steps;
-}
-
-absl::Status train_sft(const ExperimentConfig& phase, ProcessGroup& group, std::ostream& console) {
-  if (finished(phase)) return absl::OkStatus();
-  TERSE_RETURN_IF_ERROR(prepare_run(phase, group).status());
-  TERSE_ASSIGN_OR_RETURN(
-      std::unique_ptr<SftTrainer> trainer,
-      SftTrainer::create(phase, fs::path(phase.run.dir) / phase.run.name, group));
-  return trainer->run(console);
-}
-
-absl::Status train_rl(const ExperimentConfig& phase, ProcessGroup& group, std::ostream& console) {
-  if (finished(phase)) return absl::OkStatus();
-  TERSE_RETURN_IF_ERROR(prepare_run(phase, group).status());
-  TERSE_ASSIGN_OR_RETURN(std::unique_ptr<RlTrainer> trainer,
-                         RlTrainer::create(phase, fs::path(phase.run.dir) / phase.run.name, group));
-  return trainer->run(console);
-}
-
 // Greedy figures of a phase's final model on the first demo.eval_problems test problems.
 absl::StatusOr<PhaseFigures> evaluate_phase(const ExperimentConfig& phase) {
-  TERSE_ASSIGN_OR_RETURN(const std::string dir,
-                         resolve_model_dir((fs::path(phase.run.dir) / phase.run.name).string()));
-  TERSE_ASSIGN_OR_RETURN(const c10::Device device,
-                         select_device(phase.runtime.device, 0, gpu_availability()));
-  ModelConfig runtime = phase.model;
-  runtime.path = dir;
-  TERSE_ASSIGN_OR_RETURN(Transformer model, load_hf_model(dir, runtime, device));
-  TERSE_ASSIGN_OR_RETURN(std::shared_ptr<Tokenizer> tokenizer, load_tokenizer(dir));
-  TERSE_ASSIGN_OR_RETURN(std::vector<Problem> problems, load_split(phase.data, Split::kTest));
-  if (static_cast<int64_t>(problems.size()) > phase.demo.eval_problems) {
-    problems.resize(static_cast<size_t>(phase.demo.eval_problems));
-  }
+  TERSE_ASSIGN_OR_RETURN(PhaseModel loaded, load_phase_model(phase));
+  TERSE_ASSIGN_OR_RETURN(const std::vector<Problem> problems,
+                         held_out_problems(phase, phase.demo.eval_problems));
   EvalSpec spec;
   spec.sampling.greedy = true;
   spec.max_new_tokens = phase.data.max_completion_tokens;
   spec.seed = static_cast<uint64_t>(phase.run.seed);
-  const EvalResult result = evaluate(model, *tokenizer, problems, spec);
+  const EvalResult result = evaluate(loaded.model, *loaded.tokenizer, problems, spec);
   return PhaseFigures{result.accuracy, result.mean_tokens, result.tokens_per_correct};
 }
 
@@ -120,7 +48,8 @@ std::string report_intro(const DemoSummary& s) {
       "<table><tr><th></th><th>accuracy</th><th>mean tokens</th><th>tokens per correct</th></tr>"
       "\n",
       figures_row("after SFT (long reasoning)", s.sft), figures_row("after RL", s.rl),
-      figures_row("no reasoning", s.no_reasoning), "</table>\n");
+      figures_row("no reasoning", s.no_reasoning), "</table>\n",
+      s.modes ? modes_report_html(*s.modes) : "");
 }
 
 absl::Status write_text(const fs::path& path, const std::string& text) {
@@ -171,11 +100,12 @@ std::string demo_summary_json(const DemoSummary& s) {
                          {"compression", s.compression},
                          {"seconds", s.seconds},
                          {"config", s.config}};
+  if (s.modes) json["modes"] = modes_json(*s.modes);
   return json.dump(2) + "\n";
 }
 
 absl::StatusOr<DemoSummary> run_demo(const ExperimentConfig& config, const fs::path& out,
-                                     ProcessGroup& group, std::ostream& console) {
+                                     ProcessGroup& group, std::ostream& console, bool modes) {
   const Clock::time_point start = Clock::now();
   const bool main = group.is_main();
   DemoSummary summary;
@@ -197,12 +127,17 @@ absl::StatusOr<DemoSummary> run_demo(const ExperimentConfig& config, const fs::p
   ExperimentConfig rl = phase_config(config, out, "rl");
   rl.model.path = (out / "sft").string();
 
-  if (main) console << "== 1/3  SFT on long reasoning traces\n";
+  const char* total = modes ? "4" : "3";
+  if (main) console << "== 1/" << total << "  SFT on long reasoning traces\n";
   TERSE_RETURN_IF_ERROR(train_sft(sft, group, console));
-  if (main) console << "== 2/3  the no-reasoning baseline (same model size)\n";
+  if (main) console << "== 2/" << total << "  the no-reasoning baseline (same model size)\n";
   TERSE_RETURN_IF_ERROR(train_sft(direct, group, console));
-  if (main) console << "== 3/3  RL with a length penalty, from the SFT model\n";
+  if (main) console << "== 3/" << total << "  RL with a length penalty, from the SFT model\n";
   TERSE_RETURN_IF_ERROR(train_rl(rl, group, console));
+  if (modes) {
+    if (main) console << "== 4/4  reasoning-effort modes, from the SFT model\n";
+    TERSE_RETURN_IF_ERROR(train_modes(config, out, group, console));
+  }
   if (!main) return summary;
 
   console << "evaluating on " << demo.eval_problems << " held-out problems" << std::endl;
@@ -211,9 +146,15 @@ absl::StatusOr<DemoSummary> run_demo(const ExperimentConfig& config, const fs::p
   TERSE_ASSIGN_OR_RETURN(summary.rl, evaluate_phase(rl));
   summary.compression =
       summary.rl.mean_tokens > 0 ? summary.sft.mean_tokens / summary.rl.mean_tokens : 0.0;
+  if (modes) {
+    console << "evaluating the modes on " << demo.modes.eval_problems << " held-out problems"
+            << std::endl;
+    TERSE_ASSIGN_OR_RETURN(summary.modes, evaluate_modes(config, out));
+  }
   summary.seconds = seconds_since(start);
   TERSE_RETURN_IF_ERROR(write_report(out, summary));
   print_table(summary, out, console);
+  if (summary.modes) print_modes(*summary.modes, console);
   return summary;
 }
 

@@ -4,16 +4,19 @@
 //
 // Each phase is an ordinary run directory under the demo's directory (sft/, no_reasoning/, rl/);
 // a phase whose final checkpoint exists is not trained again, so a killed demo continues where
-// it stopped. The result is summary.json and report.html in the demo's directory.
+// it stopped. The result is summary.json and report.html in the demo's directory. `terse demo
+// --modes` adds a phase that trains and measures reasoning-effort modes (modes_sft/, modes_rl/).
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <ostream>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "core/process_group.h"
 #include "core/run_report.h"
+#include "trainer/demo_modes.h"
 #include "trainer/experiment_config.h"
 
 namespace terse {
@@ -34,7 +37,8 @@ struct DemoSummary {
   PhaseFigures no_reasoning;
   double compression = 0;  // sft.mean_tokens / rl.mean_tokens
   double seconds = 0;
-  std::string config;  // the resolved config, YAML
+  std::string config;                 // the resolved config, YAML
+  std::optional<ModesSummary> modes;  // `terse demo --modes` only
 };
 
 // The RL phase's curves moved to follow SFT's on one step axis (report.html draws the phases one
@@ -43,11 +47,12 @@ struct DemoSummary {
 RunCurves rl_after_sft(RunCurves rl, const RunCurves& sft, const PhaseFigures& sft_figures);
 
 // Runs the phases in `out` (created if needed) with `config`'s model, data and reward, its
-// trainer.* for the RL phase and demo.* for the others. Rank 0 writes; every rank of `group`
-// trains each phase data-parallel.
+// trainer.* for the RL phase and demo.* for the others; with `modes` also the reasoning-effort
+// modes phase (trainer/demo_modes.h). Rank 0 writes; every rank of `group` trains each phase
+// data-parallel.
 absl::StatusOr<DemoSummary> run_demo(const ExperimentConfig& config,
                                      const std::filesystem::path& out, ProcessGroup& group,
-                                     std::ostream& console);
+                                     std::ostream& console, bool modes = false);
 
 // summary.json's text.
 std::string demo_summary_json(const DemoSummary& summary);

@@ -1,6 +1,63 @@
 #include "trainer/demo_config.h"
 
+#include "absl/strings/str_cat.h"
+
 namespace terse {
+
+EffortConfig DemoModesConfig::default_effort() {
+  EffortConfig effort;
+  effort.modes = {"instant", "thinking", "contemplating"};
+  effort.instructions = {"Answer at once.", "Think briefly.", "Think carefully."};
+  effort.budgets = {0, 32, -1};
+  effort.parallel = {1, 1, 4};
+  effort.weights = {1, 1, 1};
+  effort.budget_weight = 1;
+  return effort;
+}
+
+void DemoModesConfig::visit(ConfigVisitor& v) {
+  v.field("sft_steps", sft_steps,
+          "Steps of the SFT that gives every mode its start, from the demo's SFT model: a "
+          "request for no thinking learns the direct answer, every other the long trace.",
+          Range::at_least(1));
+  v.field("sft_lr", sft_lr, "Its peak learning rate; cosine decay to a tenth of it.",
+          Range::above(0));
+  v.field("rl_steps", rl_steps,
+          "RL steps with the mode mixture (L1-Exact against each prompt's request); the other "
+          "settings are the demo's RL phase's (trainer.*, rollout.*).",
+          Range::at_least(1));
+  v.field("alpha", alpha,
+          "L1-Exact's coefficient: reward 1[correct] - alpha * |budget - thinking tokens| (a "
+          "mode with budget -1 pays no length term).",
+          Range::at_least(0));
+  v.field("budget_min", budget_min,
+          "Smallest numeric budget drawn for training prompts (\"Think for N tokens.\").",
+          Range::at_least(0));
+  v.field("budget_max", budget_max, "Largest numeric budget drawn for training prompts.",
+          Range::at_least(0));
+  v.field("ladder", ladder,
+          "Numeric budgets evaluated: the trained model asked for each, and the demo's SFT model "
+          "forced to end its thinking at each.",
+          Range::at_least(0));
+  v.field("eval_problems", eval_problems,
+          "Held-out problems evaluated per mode and per budget of the ladder.", Range::at_least(1));
+  v.field("temperature", temperature,
+          "Sampling temperature of a mode with several lines of thought (their majority answer "
+          "is graded); modes with one line decode greedily.",
+          Range::above(0));
+  v.section("effort", effort,
+            "The modes: names, instructions, budgets, lines of thought and training shares, as "
+            "in reward.effort.");
+}
+
+absl::Status DemoModesConfig::validate() const {
+  if (budget_min > budget_max) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "`demo.modes.budget_min` = ", budget_min,
+        " is above `demo.modes.budget_max` = ", budget_max, ": give a range of numeric budgets"));
+  }
+  return effort.validate("demo.modes.effort");
+}
 
 void DemoConfig::visit(ConfigVisitor& v) {
   v.field("sft_steps", sft_steps, "SFT steps on the long traces (phase 1 of terse demo).",
@@ -25,6 +82,7 @@ void DemoConfig::visit(ConfigVisitor& v) {
   v.field("curve_problems", curve_problems,
           "Held-out problems decoded at each SFT evaluation for the accuracy and length curves.",
           Range::at_least(0));
+  v.section("modes", modes, "The reasoning-effort modes phase of `terse demo --modes`.");
 }
 
 }  // namespace terse

@@ -1,12 +1,38 @@
 // Settings of `terse demo`'s phases that differ from the RL run's own (trainer.*): the SFT that
-// teaches long reasoning, the no-reasoning baseline, and the before/after evaluation.
+// teaches long reasoning, the no-reasoning baseline, the before/after evaluation, and the
+// reasoning-effort modes phase of `terse demo --modes`.
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
+#include "absl/status/status.h"
 #include "core/config_visitor.h"
+#include "reward/reward_config.h"
 
 namespace terse {
+
+// `terse demo --modes`: from the demo's SFT model, an SFT that teaches every mode of `effort`
+// its start (direct answers for budget 0, long traces otherwise), then RL with the L1-Exact
+// penalty scoring each sample against its own request; then every mode and a ladder of numeric
+// budgets evaluated on held-out problems.
+struct DemoModesConfig {
+  int64_t sft_steps = 200;  // effort SFT steps from the demo's SFT model
+  double sft_lr = 5e-4;     // its peak learning rate (cosine decay to a tenth)
+  int64_t rl_steps = 80;    // RL steps with the mode mixture (trainer.* otherwise)
+  double alpha = 0.003;     // L1-Exact's α: reward 1[correct] − α·|budget − thinking tokens|
+  int64_t budget_min = 8;   // numeric budgets drawn for training prompts: budget_min..budget_max
+  int64_t budget_max = 48;
+  std::vector<int64_t> ladder = {0, 4, 8, 16, 32, 64, 128, 256};  // budgets evaluated
+  int64_t eval_problems = 100;  // held-out problems per mode and per ladder budget
+  double temperature = 0.8;     // sampling temperature of modes with parallel lines of thought
+  EffortConfig effort = default_effort();
+
+  void visit(ConfigVisitor& v);
+  absl::Status validate() const;
+  // instant (no thinking), thinking (32 tokens), contemplating (no budget, 4 voting lines).
+  static EffortConfig default_effort();
+};
 
 struct DemoConfig {
   int64_t sft_steps = 300;           // SFT optimiser steps on the long traces
@@ -17,6 +43,7 @@ struct DemoConfig {
   double no_reasoning_lr = 6e-3;     // its peak learning rate
   int64_t eval_problems = 200;       // held-out problems of the before/after table (greedy)
   int64_t curve_problems = 32;       // held-out problems decoded at each SFT evaluation
+  DemoModesConfig modes;
 
   void visit(ConfigVisitor& v);
 };

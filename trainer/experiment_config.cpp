@@ -22,6 +22,7 @@ absl::Status ExperimentConfig::validate() const {
   TERSE_RETURN_IF_ERROR(reward.validate());
   TERSE_RETURN_IF_ERROR(trainer.validate());
   TERSE_RETURN_IF_ERROR(data.validate());
+  TERSE_RETURN_IF_ERROR(demo.modes.validate());
   if (trainer.sft.target == SftTarget::kEffort && !reward.effort.enabled()) {
     return absl::InvalidArgumentError(
         "`trainer.sft.target` is `effort` but `reward.effort.modes` is empty: name the modes "

@@ -31,9 +31,6 @@ absl::StatusOr<RlRuntime> set_up_rl_runtime(ExperimentConfig* config) {
   const int64_t local_rank = dist_env_from_environment().value_or(DistEnv{}).local_rank;
   TERSE_ASSIGN_OR_RETURN(runtime.device,
                          select_device(config->runtime.device, local_rank, gpu_availability()));
-  if (!config->model.path.empty()) {
-    TERSE_ASSIGN_OR_RETURN(config->model.path, resolve_model_dir(config->model.path));
-  }
   TERSE_ASSIGN_OR_RETURN(runtime.tokenizer, set_up_tokenizer(&config->model));
   return runtime;
 }

@@ -9,6 +9,7 @@
 #include "core/run_dir.h"
 #include "core/status.h"
 #include "data/task_tokenizer.h"
+#include "models/hf_checkpoint.h"
 #include "models/tokenizer_loader.h"
 #include "trainer/lr_schedule.h"
 
@@ -26,6 +27,7 @@ absl::StatusOr<RunTokenizer> set_up_tokenizer(ModelConfig* model) {
     if (model->bos_token_id < 0) model->bos_token_id = *chars->special_ids().bos;
     if (model->eos_token_ids.empty()) model->eos_token_ids = {*chars->special_ids().eos};
   } else {
+    TERSE_ASSIGN_OR_RETURN(model->path, resolve_model_dir(model->path));
     TERSE_ASSIGN_OR_RETURN(run.tokenizer, load_tokenizer(model->path));
   }
   const SpecialTokenIds& special = run.tokenizer->special_ids();

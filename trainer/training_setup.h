@@ -33,7 +33,8 @@ struct RunTokenizer {
 };
 
 // With an empty model.path, the built-in tasks' character tokenizer, and the model's vocab_size,
-// bos and eos ids filled in from it where unset; otherwise the tokenizer in model.path.
+// bos and eos ids filled in from it where unset; otherwise the tokenizer in model.path, which a
+// run directory or checkpoint in it is resolved to (hf_checkpoint.h resolve_model_dir).
 absl::StatusOr<RunTokenizer> set_up_tokenizer(ModelConfig* model);
 
 // AdamW over `decay` (matrices, with trainer.weight_decay) and `no_decay` (norms, biases) at

@@ -10,6 +10,7 @@
 namespace terse {
 namespace {
 
+namespace fs = std::filesystem;
 using testing::TempDir;
 
 // The demo shrunk to a tiny model and a few steps of each phase.
@@ -99,6 +100,71 @@ TEST_CASE("terse demo writes its runs, summary.json and report.html, and continu
   CHECK_THAT(again.out, !Catch::Contains("step 1/"));
   CHECK(nlohmann::json::parse(testing::read_file(dir / "demo/summary.json"))["rl"] ==
         summary["rl"]);
+}
+
+TEST_CASE("terse demo --modes trains one model in every effort mode and measures it", "[demo]") {
+  TempDir dir;
+  const fs::path out = dir / "demo";
+  const std::string modes =
+      " demo.modes.sft_steps=2 demo.modes.rl_steps=1 demo.modes.eval_problems=3 "
+      "demo.modes.ladder=[0,4] demo.modes.budget_min=5 demo.modes.budget_max=9";
+  const auto result = testing::run_command(
+      testing::terse_command("demo --modes --out " + out.string() + kTinyDemo + modes));
+  INFO(result.out << result.err);
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.out, Catch::Contains("== 4/4"));
+  CHECK_THAT(result.out, Catch::Contains("contemplating (4 lines)"));
+
+  // The effort SFT starts from the demo's SFT model; both phases ask for the modes and RL scores
+  // each request with L1-Exact on the thinking tokens.
+  const std::string sft_config = testing::read_file(out / "modes_sft/config.yaml");
+  CHECK_THAT(sft_config, Catch::Contains("target: effort"));
+  CHECK_THAT(sft_config, Catch::Contains((out / "sft").string()));
+  CHECK_THAT(sft_config, Catch::Contains("modes: [instant, thinking, contemplating]"));
+  const std::string rl_config = testing::read_file(out / "modes_rl/config.yaml");
+  CHECK_THAT(rl_config, Catch::Contains((out / "modes_sft").string()));
+  CHECK_THAT(rl_config, Catch::Contains("kind: l1_exact"));
+  CHECK_THAT(rl_config, Catch::Contains("unit: thinking"));
+  CHECK_THAT(rl_config, Catch::Contains("target_min: 5"));
+  CHECK_THAT(rl_config, Catch::Contains("target_max: 9"));
+  // The demo's own RL phase stays as configured.
+  CHECK_THAT(testing::read_file(out / "rl/config.yaml"), Catch::Contains("kind: lc_r1"));
+
+  const nlohmann::json summary = nlohmann::json::parse(testing::read_file(out / "summary.json"));
+  const nlohmann::json& m = summary.at("modes");
+  CHECK(m.at("problems") == 3);
+  const std::vector<std::pair<std::string, int>> expected = {
+      {"instant", 1}, {"thinking", 1}, {"contemplating", 4}};
+  for (const auto& [name, lines] : expected) {
+    INFO(name);
+    CHECK(m.at(name).at("parallel") == lines);
+    for (const char* key : {"accuracy", "empty_think"}) {
+      CHECK(m.at(name).at(key).get<double>() >= 0);
+      CHECK(m.at(name).at(key).get<double>() <= 1);
+    }
+    CHECK(m.at(name).at("mean_tokens").get<double>() >= m.at(name).at("mean_think_tokens"));
+  }
+  CHECK(m.at("instant").at("budget") == 0);
+  CHECK(m.at("contemplating").at("budget") == -1);
+  for (const char* curve : {"budget_curve", "sft_forced"}) {
+    INFO(curve);
+    REQUIRE(m.at(curve).size() == 2);
+    CHECK(m.at(curve)[0].at("budget") == 0);
+    CHECK(m.at(curve)[1].at("budget") == 4);
+    CHECK(m.at(curve)[1].at("adherence").at("over_fraction").get<double>() >= 0);
+  }
+  CHECK(m.at("no_request").at("budget") == -1);
+  const std::string report = testing::read_file(out / "report.html");
+  CHECK_THAT(report, Catch::Contains("Reasoning-effort modes"));
+  CHECK_THAT(report, Catch::Contains("SFT model, thinking ended at N"));
+
+  // A second run trains nothing and measures the same modes again.
+  const auto again = testing::run_command(
+      testing::terse_command("demo --modes --out " + out.string() + kTinyDemo + modes));
+  INFO(again.out << again.err);
+  REQUIRE(again.exit_code == 0);
+  CHECK_THAT(again.out, !Catch::Contains("step 1/"));
+  CHECK(nlohmann::json::parse(testing::read_file(out / "summary.json"))["modes"] == m);
 }
 
 TEST_CASE("terse launch --nproc 2 -- demo runs every phase data-parallel", "[demo][dp]") {

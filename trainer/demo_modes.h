@@ -1,0 +1,75 @@
+// The reasoning-effort modes phase of `terse demo --modes`: from the demo's SFT model, an SFT
+// that gives every mode of demo.modes.effort its start (a request for no thinking learns the
+// direct answer, any other the long trace), then RL in which the L1-Exact penalty scores each
+// sample against its own request (Aggarwal & Welleck 2025, arXiv 2503.04697), then a held-out
+// evaluation of every mode and of a ladder of numeric budgets, beside two baselines: the demo's
+// SFT model forced to end its thinking at each budget, and the demo's compressed model asked
+// for nothing.
+#pragma once
+
+#include <filesystem>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/status/statusor.h"
+#include "core/process_group.h"
+#include "trainer/evaluator.h"
+#include "trainer/experiment_config.h"
+
+namespace terse {
+
+// One mode's held-out figures, asked for by its instruction alone (no forced budget): greedy
+// with one line of thought, else `parallel` sampled lines graded by their majority answer.
+struct ModeFigures {
+  std::string name;
+  int64_t budget = -1;              // the mode's configured budget; -1: none
+  int64_t parallel = 1;             // lines of thought per answer
+  double accuracy = 0;
+  double mean_tokens = 0;           // completion tokens per answer (all lines added up)
+  double mean_think_tokens = 0;     // thinking tokens per answer (likewise)
+  double empty_think = 0;           // fraction of answers with no thinking tokens (all lines)
+};
+
+// Held-out figures at one requested (or forced) budget; budget -1: no request.
+struct BudgetPoint {
+  int64_t budget = -1;
+  double accuracy = 0;
+  double mean_tokens = 0;
+  double mean_think_tokens = 0;
+  BudgetAdherence adherence;  // to `budget` (zero without one)
+};
+
+struct ModesSummary {
+  std::vector<ModeFigures> modes;
+  std::vector<BudgetPoint> budget_curve;  // the modes model, asked "Think for N tokens."
+  std::vector<BudgetPoint> sft_forced;    // the demo's SFT model, thinking ended at N tokens
+  BudgetPoint no_request;                 // the demo's compressed (RL) model, asked for nothing
+  int64_t problems = 0;                   // held-out problems per point
+};
+
+// The two training phases of the modes (modes_sft/ and modes_rl/ under `out`), data-parallel
+// over `group`; each is skipped when its final checkpoint exists.
+absl::Status train_modes(const ExperimentConfig& config, const std::filesystem::path& out,
+                         ProcessGroup& group, std::ostream& console);
+
+// The held-out evaluation of the modes model and the baselines (run by one rank).
+absl::StatusOr<ModesSummary> evaluate_modes(const ExperimentConfig& config,
+                                            const std::filesystem::path& out);
+
+// summary.json's "modes" section: an object per mode (accuracy, mean_tokens, mean_think_tokens,
+// empty_think, budget, parallel), then "budget_curve", "sft_forced" (lists of budget, accuracy,
+// mean_tokens, mean_think_tokens, adherence {relative_error, over_fraction}), "no_request" and
+// "problems".
+nlohmann::json modes_json(const ModesSummary& summary);
+
+// report.html's modes section: the table of modes and the charts of accuracy and thinking tokens
+// against the budget.
+std::string modes_report_html(const ModesSummary& summary);
+
+// The modes table printed at the end of the demo.
+void print_modes(const ModesSummary& summary, std::ostream& console);
+
+}  // namespace terse
