@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/status.h"
 #include "reward/length_penalty.h"
+#include "reward/length_target.h"
 #include "reward/penalty_schedule.h"
 
 namespace terse {
@@ -50,6 +51,10 @@ absl::StatusOr<RewardComposer> RewardComposer::create(const RewardConfig& config
   return RewardComposer(config, max_length);
 }
 
+bool thinks_when_told_not_to(PenaltyKind kind, const RewardSample& sample) {
+  return uses_length_target(kind) && sample.target_tokens == 0 && sample.think_tokens > 0;
+}
+
 std::vector<RewardBreakdown> RewardComposer::score(absl::Span<const RewardSample> samples,
                                                    int64_t step, bool length_on) const {
   const LengthPenaltyConfig& penalty = config_.length_penalty;
@@ -70,7 +75,7 @@ std::vector<RewardBreakdown> RewardComposer::score(absl::Span<const RewardSample
     for (size_t k = 0; k < group.size(); ++k) {
       const RewardSample& s = samples[group[k]];
       RewardBreakdown& b = out[group[k]];
-      b.accuracy = s.correct ? 1.0 : 0.0;
+      b.accuracy = s.correct && !thinks_when_told_not_to(penalty.kind, s) ? 1.0 : 0.0;
       b.format = s.format_ok ? 1.0 : 0.0;
       b.length = scale * terms[k];
       b.total = w.accuracy * b.accuracy + w.format * b.format + w.length * b.length;

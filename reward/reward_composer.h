@@ -24,11 +24,16 @@ struct RewardSample {
 
 // One sample's reward, term by term: total = w_acc·accuracy + w_fmt·format + w_len·length.
 struct RewardBreakdown {
-  double accuracy = 0;  // 1 when correct, else 0
+  double accuracy = 0;  // 1 when correct (and the request was met: thinks_when_told_not_to), else 0
   double format = 0;    // 1 when the format check passed, else 0
   double length = 0;    // the length term (reward/length_penalty.h) times the schedule's scale
   double total = 0;
 };
+
+// True when `sample` was asked for no thinking (an l1_* target of 0 tokens, e.g. an `instant`
+// effort mode) and thought anyway: such a request is met only by an empty thinking span, so the
+// answer earns no accuracy credit however correct (the length term charges the tokens besides).
+bool thinks_when_told_not_to(PenaltyKind kind, const RewardSample& sample);
 
 class RewardComposer {
  public:

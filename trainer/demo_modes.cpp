@@ -82,7 +82,8 @@ ModeFigures evaluate_mode(PhaseModel& loaded, const std::vector<Problem>& proble
     spec.sampling.greedy = false;
     spec.sampling.temperature = modes.temperature;
   }
-  const EvalResult result = ask(loaded, problems, effort, EffortRequest{mode, figures.budget}, spec);
+  const EvalResult result =
+      ask(loaded, problems, effort, EffortRequest{mode, figures.budget}, spec);
   figures.accuracy = result.accuracy;
   figures.mean_tokens = result.mean_tokens;
   figures.mean_think_tokens = result.mean_think_tokens;
@@ -179,7 +180,8 @@ absl::StatusOr<ModesSummary> evaluate_modes(const ExperimentConfig& config, cons
   }
   summary.budget_curve.reserve(modes.ladder.size());
   for (const int64_t budget : modes.ladder) {
-    const EvalResult result = ask(trained, problems, modes.effort, EffortRequest{-1, budget}, greedy);
+    const EvalResult result =
+        ask(trained, problems, modes.effort, EffortRequest{-1, budget}, greedy);
     summary.budget_curve.push_back(budget_point(budget, result));
   }
   TERSE_ASSIGN_OR_RETURN(summary.sft_forced, sft_forced_curve(config, out, problems, greedy));
@@ -192,9 +194,11 @@ absl::StatusOr<ModesSummary> evaluate_modes(const ExperimentConfig& config, cons
 nlohmann::json modes_json(const ModesSummary& s) {
   nlohmann::json json = nlohmann::json::object();
   for (const ModeFigures& m : s.modes) {
-    json[m.name] = {{"accuracy", m.accuracy},       {"mean_tokens", m.mean_tokens},
+    json[m.name] = {{"accuracy", m.accuracy},
+                    {"mean_tokens", m.mean_tokens},
                     {"mean_think_tokens", m.mean_think_tokens},
-                    {"empty_think", m.empty_think}, {"budget", m.budget},
+                    {"empty_think", m.empty_think},
+                    {"budget", m.budget},
                     {"parallel", m.parallel}};
   }
   const auto curve = [](const std::vector<BudgetPoint>& points) {
@@ -224,11 +228,11 @@ std::string modes_report_html(const ModesSummary& s) {
                                            xml_escape(m.name), m.parallel, m.accuracy,
                                            m.mean_tokens, m.mean_think_tokens, m.empty_think));
   }
-  absl::StrAppend(&html, "</table>\n",
-                  budget_chart(s, &BudgetPoint::accuracy, "accuracy at a thinking budget",
-                               "accuracy"),
-                  budget_chart(s, &BudgetPoint::mean_think_tokens,
-                               "thinking tokens at a thinking budget", "thinking tokens"));
+  absl::StrAppend(
+      &html, "</table>\n",
+      budget_chart(s, &BudgetPoint::accuracy, "accuracy at a thinking budget", "accuracy"),
+      budget_chart(s, &BudgetPoint::mean_think_tokens, "thinking tokens at a thinking budget",
+                   "thinking tokens"));
   return html;
 }
 
@@ -236,11 +240,10 @@ void print_modes(const ModesSummary& s, std::ostream& console) {
   console << absl::StrFormat("\n  %-26s %8s %12s %16s\n", "effort mode (as asked)", "accuracy",
                              "mean tokens", "thinking tokens");
   for (const ModeFigures& m : s.modes) {
-    console << absl::StrFormat("  %-26s %8.3f %12.1f %16.1f\n",
-                               absl::StrCat(m.name, m.parallel > 1 ? absl::StrCat(" (", m.parallel,
-                                                                                  " lines)")
-                                                                   : ""),
-                               m.accuracy, m.mean_tokens, m.mean_think_tokens);
+    console << absl::StrFormat(
+        "  %-26s %8.3f %12.1f %16.1f\n",
+        absl::StrCat(m.name, m.parallel > 1 ? absl::StrCat(" (", m.parallel, " lines)") : ""),
+        m.accuracy, m.mean_tokens, m.mean_think_tokens);
   }
   console << absl::StrFormat("\n  %8s %22s %26s\n", "budget N", "modes model: acc  think",
                              "SFT forced at N: acc  think");

@@ -8,11 +8,10 @@
 #pragma once
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/status/statusor.h"
 #include "core/process_group.h"
@@ -25,12 +24,12 @@ namespace terse {
 // with one line of thought, else `parallel` sampled lines graded by their majority answer.
 struct ModeFigures {
   std::string name;
-  int64_t budget = -1;              // the mode's configured budget; -1: none
-  int64_t parallel = 1;             // lines of thought per answer
+  int64_t budget = -1;   // the mode's configured budget; -1: none
+  int64_t parallel = 1;  // lines of thought per answer
   double accuracy = 0;
-  double mean_tokens = 0;           // completion tokens per answer (all lines added up)
-  double mean_think_tokens = 0;     // thinking tokens per answer (likewise)
-  double empty_think = 0;           // fraction of answers with no thinking tokens (all lines)
+  double mean_tokens = 0;        // completion tokens per answer (all lines added up)
+  double mean_think_tokens = 0;  // thinking tokens per answer (likewise)
+  double empty_think = 0;        // fraction of answers with no thinking tokens (all lines)
 };
 
 // Held-out figures at one requested (or forced) budget; budget -1: no request.

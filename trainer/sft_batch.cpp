@@ -24,7 +24,7 @@ std::string sft_completion(const Problem& problem, SftTarget target) {
       return core_completion(problem);
     case SftTarget::kDirect:
       return direct_completion(problem);
-    case SftTarget::kEffort:  // resolved per problem by sft_targets
+    case SftTarget::kEffort:  // resolved per problem by sft_completions
       break;
   }
   return long_completion(problem);
@@ -42,28 +42,38 @@ std::vector<EffortRequest> ask_for_effort(const RewardConfig& reward, uint64_t s
   return requests;
 }
 
-std::vector<SftTarget> sft_targets(SftTarget target, const RewardConfig& reward, uint64_t seed,
-                                   uint64_t first_key, std::vector<Problem>* problems) {
-  std::vector<SftTarget> targets(problems->size(), target);
-  if (target != SftTarget::kEffort) return targets;
+std::vector<std::string> sft_completions(SftTarget target, const RewardConfig& reward,
+                                         uint64_t seed, uint64_t first_key,
+                                         std::vector<Problem>* problems) {
+  std::vector<std::string> completions;
+  completions.reserve(problems->size());
+  if (target != SftTarget::kEffort) {
+    for (const Problem& p : *problems) completions.push_back(sft_completion(p, target));
+    return completions;
+  }
   const std::vector<EffortRequest> requests = ask_for_effort(reward, seed, first_key, problems);
   for (size_t i = 0; i < requests.size(); ++i) {
-    targets[i] = requests[i].budget == 0 ? SftTarget::kDirect : SftTarget::kLong;
+    const Problem& p = (*problems)[i];
+    const int64_t budget = requests[i].budget;
+    completions.push_back(budget == 0  ? direct_completion(p)
+                          : budget < 0 ? long_completion(p)
+                                       : fitted_completion(p, budget));
   }
-  return targets;
+  return completions;
 }
 
 absl::StatusOr<std::vector<SftExample>> make_sft_examples(const Tokenizer& tokenizer,
                                                           const std::vector<Problem>& problems,
                                                           SftTarget target, int64_t max_seq_len) {
-  return make_sft_examples(tokenizer, problems, std::vector<SftTarget>(problems.size(), target),
-                           max_seq_len);
+  std::vector<std::string> completions;
+  completions.reserve(problems.size());
+  for (const Problem& p : problems) completions.push_back(sft_completion(p, target));
+  return make_sft_examples(tokenizer, problems, completions, max_seq_len);
 }
 
-absl::StatusOr<std::vector<SftExample>> make_sft_examples(const Tokenizer& tokenizer,
-                                                          const std::vector<Problem>& problems,
-                                                          const std::vector<SftTarget>& targets,
-                                                          int64_t max_seq_len) {
+absl::StatusOr<std::vector<SftExample>> make_sft_examples(
+    const Tokenizer& tokenizer, const std::vector<Problem>& problems,
+    const std::vector<std::string>& completions, int64_t max_seq_len) {
   const auto eos = tokenizer.special_ids().eos;
   if (!eos) {
     return absl::FailedPreconditionError(
@@ -77,7 +87,7 @@ absl::StatusOr<std::vector<SftExample>> make_sft_examples(const Tokenizer& token
     SftExample example;
     example.ids = sft_prompt_ids(tokenizer, problems[i]);
     example.prompt_tokens = static_cast<int64_t>(example.ids.size());
-    for (const int32_t id : tokenizer.encode(sft_completion(problems[i], targets[i]))) {
+    for (const int32_t id : tokenizer.encode(completions[i])) {
       example.ids.push_back(id);
     }
     example.ids.push_back(*eos);

@@ -52,19 +52,21 @@ std::vector<EffortRequest> ask_for_effort(const RewardConfig& reward, uint64_t s
 // The completion each of `problems` learns under `target`. With kEffort each prompt gains an
 // effort request (reward/length_target.h: keys first_key, first_key + 1, … under `seed`, as RL
 // draws them, so SFT and RL prompts agree): a request for no thinking (budget 0) learns the
-// direct answer, any other the long trace — one model for both, as Qwen3 fuses its thinking and
-// non-thinking modes.
-std::vector<SftTarget> sft_targets(SftTarget target, const RewardConfig& reward, uint64_t seed,
-                                   uint64_t first_key, std::vector<Problem>* problems);
+// direct answer — one model for both, as Qwen3 fuses its thinking and non-thinking modes — one
+// without a budget (-1) the long trace, and a budget of B tokens the long trace's blocks that fit
+// B (data/completion.h fitted_completion), so that every request starts from an answer that
+// keeps it.
+std::vector<std::string> sft_completions(SftTarget target, const RewardConfig& reward,
+                                         uint64_t seed, uint64_t first_key,
+                                         std::vector<Problem>* problems);
 
-// The examples of `problems`, each learning its own target (kEffort resolved: sft_targets).
-// FailedPrecondition naming the longest sequence when one is longer than `max_seq_len` tokens,
-// or when the tokenizer has no eos token.
-absl::StatusOr<std::vector<SftExample>> make_sft_examples(const Tokenizer& tokenizer,
-                                                          const std::vector<Problem>& problems,
-                                                          const std::vector<SftTarget>& targets,
-                                                          int64_t max_seq_len);
-// The same with one target for all.
+// The examples of `problems`, problem i learning completions[i]. FailedPrecondition naming the
+// longest sequence when one is longer than `max_seq_len` tokens, or when the tokenizer has no
+// eos token.
+absl::StatusOr<std::vector<SftExample>> make_sft_examples(
+    const Tokenizer& tokenizer, const std::vector<Problem>& problems,
+    const std::vector<std::string>& completions, int64_t max_seq_len);
+// The same with one target for all (not kEffort, which sft_completions resolves).
 absl::StatusOr<std::vector<SftExample>> make_sft_examples(const Tokenizer& tokenizer,
                                                           const std::vector<Problem>& problems,
                                                           SftTarget target, int64_t max_seq_len);

@@ -76,24 +76,24 @@ absl::Status SftTrainer::load_examples() {
         "the train split is empty: set data.train_size (or data.jsonl.train_path)");
   }
   const auto seed = static_cast<uint64_t>(config_.run.seed);
-  const std::vector<SftTarget> train_targets =
-      sft_targets(sft.target, config_.reward, seed, 0, &train);
-  TERSE_ASSIGN_OR_RETURN(train_,
-                         make_sft_examples(*tokenizer_.tokenizer, train, train_targets, max_len));
+  const std::vector<std::string> train_completions =
+      sft_completions(sft.target, config_.reward, seed, 0, &train);
+  TERSE_ASSIGN_OR_RETURN(
+      train_, make_sft_examples(*tokenizer_.tokenizer, train, train_completions, max_len));
   TERSE_ASSIGN_OR_RETURN(std::vector<Problem> test, load_split(config_.data, Split::kTest));
   // Held-out prompts ask too (keys after the train split's), as in RL.
-  std::vector<SftTarget> test_targets =
-      sft_targets(sft.target, config_.reward, seed, train.size(), &test);
+  std::vector<std::string> test_completions =
+      sft_completions(sft.target, config_.reward, seed, train.size(), &test);
   eval_problems_.assign(test.begin(),
                         test.begin() + static_cast<std::ptrdiff_t>(std::min<size_t>(
                                            test.size(), static_cast<size_t>(sft.eval_generate))));
   const auto wanted = static_cast<size_t>(sft.eval_batches * sft.batch_size);
   if (test.size() > wanted) {
     test.resize(wanted);
-    test_targets.resize(wanted);
+    test_completions.resize(wanted);
   }
   TERSE_ASSIGN_OR_RETURN(eval_,
-                         make_sft_examples(*tokenizer_.tokenizer, test, test_targets, max_len));
+                         make_sft_examples(*tokenizer_.tokenizer, test, test_completions, max_len));
   return absl::OkStatus();
 }
 

@@ -104,6 +104,29 @@ TEST_CASE("truncate follows the budget in force, l1 the sample's target", "[comp
   CHECK(composer(config).score({target}, 0)[0].total == Approx(0.8));  // 1 - 0.001 * 200
 }
 
+TEST_CASE("a request for no thinking is met only by an empty thinking span", "[composer]") {
+  RewardConfig config;
+  config.length_penalty.kind = PenaltyKind::kL1Exact;
+  config.length_penalty.alpha = 0.01;
+  config.length_penalty.unit = LengthUnit::kThinking;
+  RewardSample silent = sample(0, true, true, 6);  // "Answer at once.": target 0
+  silent.think_tokens = 0;
+  RewardSample thinker = sample(0, true, true, 36);
+  thinker.think_tokens = 30;
+  RewardSample asked = thinker;  // the same answer under a budget of 30
+  asked.target_tokens = 30;
+  const std::vector<RewardBreakdown> b = composer(config).score({silent, thinker, asked}, 0);
+  CHECK(b[0].accuracy == 1.0);
+  CHECK(b[0].total == Approx(1.0));
+  CHECK(b[1].accuracy == 0.0);        // correct, but it thought
+  CHECK(b[1].total == Approx(-0.3));  // 0 - 0.01 * |0 - 30|
+  CHECK(b[2].accuracy == 1.0);
+  CHECK(b[2].total == Approx(1.0));
+  // Without an l1_* penalty a target of 0 means no request at all.
+  config.length_penalty.kind = PenaltyKind::kNone;
+  CHECK(composer(config).score({thinker}, 0)[0].accuracy == 1.0);
+}
+
 TEST_CASE("the composer refuses configs it cannot honour", "[composer]") {
   RewardConfig config;
   config.length_penalty.kind = PenaltyKind::kLinear;

@@ -185,43 +185,47 @@ TEST_CASE("SFT examples are [bos] prompt completion [eos]", "[sft]") {
   CHECK(too_long.status().message().find("model.max_seq_len") != std::string::npos);
 }
 
-TEST_CASE("effort SFT: a mode's instruction in the prompt, the direct answer for budget 0",
+TEST_CASE("effort SFT: a mode's instruction in the prompt, its target by its budget",
           "[sft][effort]") {
   const std::unique_ptr<CharTokenizer> tokenizer = make_task_tokenizer();
   DataConfig data;
-  data.train_size = 40;
+  data.train_size = 60;
   auto problems = load_split(data, Split::kTrain);
   REQUIRE(problems.ok());
   const std::vector<Problem> plain = *problems;
   RewardConfig reward;
-  reward.effort.modes = {"instant", "thinking"};
-  reward.effort.instructions = {"Answer at once.", "Think carefully."};
-  reward.effort.budgets = {0, -1};
+  reward.effort.modes = {"instant", "brief", "thinking"};
+  reward.effort.instructions = {"Answer at once.", "Think briefly.", "Think carefully."};
+  reward.effort.budgets = {0, 12, -1};
+  const char* instructions[] = {"\n\nAnswer at once.", "\n\nThink briefly.",
+                                "\n\nThink carefully."};
   // Other targets leave the prompts alone.
   std::vector<Problem> untouched = plain;
-  const bool all_core = sft_targets(SftTarget::kCore, reward, 5, 0, &untouched) ==
-                        std::vector<SftTarget>(plain.size(), SftTarget::kCore);
-  CHECK(all_core);
+  const std::vector<std::string> cores =
+      sft_completions(SftTarget::kCore, reward, 5, 0, &untouched);
+  CHECK(cores.front() == core_completion(plain.front()));
   CHECK(untouched.front().prompt == plain.front().prompt);
 
-  const std::vector<SftTarget> targets = sft_targets(SftTarget::kEffort, reward, 5, 0, &*problems);
-  auto examples = make_sft_examples(*tokenizer, *problems, targets, 512);
+  const std::vector<std::string> completions =
+      sft_completions(SftTarget::kEffort, reward, 5, 0, &*problems);
+  auto examples = make_sft_examples(*tokenizer, *problems, completions, 512);
   REQUIRE(examples.ok());
-  int direct = 0;
+  std::vector<int> drawn(3, 0);
   for (size_t i = 0; i < plain.size(); ++i) {
     const Problem& p = (*problems)[i];
-    const bool instant = draw_effort_request(reward, 5, i).mode == 0;
-    CHECK(p.prompt == plain[i].prompt + (instant ? "\n\nAnswer at once." : "\n\nThink carefully."));
-    CHECK(static_cast<int>(targets[i]) ==
-          static_cast<int>(instant ? SftTarget::kDirect : SftTarget::kLong));
-    const std::string completion =
-        instant ? direct_completion(plain[i]) : long_completion(plain[i]);
+    const int64_t mode = draw_effort_request(reward, 5, i).mode;
+    REQUIRE((mode >= 0 && mode < 3));
+    CHECK(p.prompt == plain[i].prompt + instructions[mode]);
+    const std::string expected = mode == 0   ? direct_completion(plain[i])
+                                 : mode == 1 ? fitted_completion(plain[i], 12)
+                                             : long_completion(plain[i]);
+    CHECK(completions[i] == expected);
     const SftExample& e = (*examples)[i];
     CHECK(static_cast<int64_t>(e.ids.size()) ==
-          e.prompt_tokens + count_tokens(completion) + 1);  // + eos
-    direct += instant ? 1 : 0;
+          e.prompt_tokens + count_tokens(expected) + 1);  // + eos
+    ++drawn[static_cast<size_t>(mode)];
   }
-  CHECK((direct > 5 && direct < 35));  // both modes drawn
+  CHECK((drawn[0] > 5 && drawn[1] > 5 && drawn[2] > 5));  // every mode drawn
 }
 
 TEST_CASE("global gradient-norm clipping by hand", "[sft]") {
