@@ -149,9 +149,7 @@ class EvalCommand : public Command {
       const EffortRequest request{mode, effort.budgets[m]};
       for (Problem& p : problems) p.prompt = with_effort_instruction(p.prompt, effort, request);
       if (think.tokens < 0) think.tokens = request.budget;
-      if (parallel_option_->count() == 0 && !effort.parallel.empty()) {
-        spec.parallel = effort.parallel[m];
-      }
+      if (parallel_option_->count() == 0) spec.parallel = effort.lines(m);
     }
     TERSE_ASSIGN_OR_RETURN(spec.think, make_think_budget(think, tokenizer));
     if (spec.parallel > 1 && (spec.samples > 1 || temperature_ == 0)) {

@@ -155,6 +155,8 @@ struct EffortConfig {
   bool enabled() const { return !modes.empty(); }
   // Index of mode `name`; -1 when there is none.
   int64_t find(absl::string_view name) const;
+  // Lines of thought of mode `mode` at inference: parallel[mode], or 1 when parallel is empty.
+  int64_t lines(size_t mode) const { return parallel.empty() ? 1 : parallel[mode]; }
   // Errors name the keys under `section` (where the modes are configured).
   absl::Status validate(absl::string_view section = "reward.effort") const;
 };

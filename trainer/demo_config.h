@@ -13,9 +13,9 @@
 namespace terse {
 
 // `terse demo --modes`: from the demo's SFT model, an SFT that teaches every mode of `effort`
-// its start (direct answers for budget 0, long traces otherwise), then RL with the L1-Exact
-// penalty scoring each sample against its own request; then every mode and a ladder of numeric
-// budgets evaluated on held-out problems.
+// its start (trainer/sft_batch.h sft_completions), then RL with the L1-Exact penalty scoring
+// each sample against its own request; then every mode and a ladder of numeric budgets
+// evaluated on held-out problems.
 struct DemoModesConfig {
   int64_t sft_steps = 200;  // effort SFT steps from the demo's SFT model
   double sft_lr = 5e-4;     // its peak learning rate (cosine decay to a tenth)

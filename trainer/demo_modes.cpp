@@ -76,7 +76,7 @@ ModeFigures evaluate_mode(PhaseModel& loaded, const std::vector<Problem>& proble
   ModeFigures figures;
   figures.name = effort.modes[m];
   figures.budget = effort.budgets[m];
-  figures.parallel = effort.parallel.empty() ? 1 : effort.parallel[m];
+  figures.parallel = effort.lines(m);
   spec.parallel = figures.parallel;
   if (figures.parallel > 1) {
     spec.sampling.greedy = false;

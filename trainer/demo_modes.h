@@ -1,10 +1,10 @@
 // The reasoning-effort modes phase of `terse demo --modes`: from the demo's SFT model, an SFT
-// that gives every mode of demo.modes.effort its start (a request for no thinking learns the
-// direct answer, any other the long trace), then RL in which the L1-Exact penalty scores each
-// sample against its own request (Aggarwal & Welleck 2025, arXiv 2503.04697), then a held-out
-// evaluation of every mode and of a ladder of numeric budgets, beside two baselines: the demo's
-// SFT model forced to end its thinking at each budget, and the demo's compressed model asked
-// for nothing.
+// that gives every mode of demo.modes.effort its start (trainer/sft_batch.h sft_completions:
+// the direct answer, the long trace, or the blocks that fit a budget), then RL in which the
+// L1-Exact penalty scores each sample against its own request (Aggarwal & Welleck 2025, arXiv
+// 2503.04697), then a held-out evaluation of every mode and of a ladder of numeric budgets, beside
+// two baselines: the demo's SFT model forced to end its thinking at each budget, and the demo's
+// compressed model asked for nothing.
 #pragma once
 
 #include <filesystem>

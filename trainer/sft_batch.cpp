@@ -42,15 +42,23 @@ std::vector<EffortRequest> ask_for_effort(const RewardConfig& reward, uint64_t s
   return requests;
 }
 
+namespace {
+
+std::vector<std::string> completions_of(const std::vector<Problem>& problems, SftTarget target) {
+  std::vector<std::string> completions;
+  completions.reserve(problems.size());
+  for (const Problem& p : problems) completions.push_back(sft_completion(p, target));
+  return completions;
+}
+
+}  // namespace
+
 std::vector<std::string> sft_completions(SftTarget target, const RewardConfig& reward,
                                          uint64_t seed, uint64_t first_key,
                                          std::vector<Problem>* problems) {
+  if (target != SftTarget::kEffort) return completions_of(*problems, target);
   std::vector<std::string> completions;
   completions.reserve(problems->size());
-  if (target != SftTarget::kEffort) {
-    for (const Problem& p : *problems) completions.push_back(sft_completion(p, target));
-    return completions;
-  }
   const std::vector<EffortRequest> requests = ask_for_effort(reward, seed, first_key, problems);
   for (size_t i = 0; i < requests.size(); ++i) {
     const Problem& p = (*problems)[i];
@@ -65,10 +73,7 @@ std::vector<std::string> sft_completions(SftTarget target, const RewardConfig& r
 absl::StatusOr<std::vector<SftExample>> make_sft_examples(const Tokenizer& tokenizer,
                                                           const std::vector<Problem>& problems,
                                                           SftTarget target, int64_t max_seq_len) {
-  std::vector<std::string> completions;
-  completions.reserve(problems.size());
-  for (const Problem& p : problems) completions.push_back(sft_completion(p, target));
-  return make_sft_examples(tokenizer, problems, completions, max_seq_len);
+  return make_sft_examples(tokenizer, problems, completions_of(problems, target), max_seq_len);
 }
 
 absl::StatusOr<std::vector<SftExample>> make_sft_examples(
