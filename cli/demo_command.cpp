@@ -2,6 +2,7 @@
 // penalty; prints the before/after table and writes summary.json and report.html
 // (trainer/demo.h). Settings: configs/demo.yaml (built in), then any files and overrides given.
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
@@ -9,6 +10,7 @@
 #include "cli/config_args.h"
 #include "cli/run_setup.h"
 #include "core/dir_lock.h"
+#include "core/launcher.h"
 #include "core/status.h"
 #include "trainer/demo.h"
 
@@ -28,6 +30,9 @@ class DemoCommand : public Command {
 
   absl::Status run() override {
     TERSE_ASSIGN_OR_RETURN(const ExperimentConfig config, load_demo_config(words_));
+    if (config.demo.ranks > 1 && std::getenv("WORLD_SIZE") == nullptr) {
+      return start_ranks(config.demo.ranks);
+    }
     TERSE_ASSIGN_OR_RETURN(std::unique_ptr<ProcessGroup> group, join_process_group(config));
     if (group->is_main()) TERSE_RETURN_IF_ERROR(claim_output());
     TERSE_RETURN_IF_ERROR(group->barrier());
@@ -35,6 +40,17 @@ class DemoCommand : public Command {
   }
 
  private:
+  // Runs this demo as `ranks` local ranks of itself, as `terse launch --nproc ranks` would.
+  absl::Status start_ranks(int64_t ranks) const {
+    LaunchSpec spec;
+    spec.nproc = ranks;
+    spec.argv = {self_executable_path(), "demo", "--out", out_};
+    if (fresh_) spec.argv.emplace_back("--fresh");
+    if (modes_) spec.argv.emplace_back("--modes");
+    spec.argv.insert(spec.argv.end(), words_.begin(), words_.end());
+    return launch_ranks(spec);
+  }
+
   // Creates and locks --out (a second demo there is refused), emptied first with --fresh.
   absl::Status claim_output() {
     namespace fs = std::filesystem;

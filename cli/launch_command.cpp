@@ -1,10 +1,8 @@
 // `terse launch`: start the local ranks of a distributed job, torchrun style.
 #include <CLI/CLI.hpp>
 
-#include "absl/strings/str_cat.h"
 #include "cli/command.h"
 #include "core/launcher.h"
-#include "core/status.h"
 
 namespace terse {
 namespace {
@@ -39,12 +37,7 @@ class LaunchCommand : public Command {
     spec_.argv = command_;
     if (!exec_) spec_.argv.insert(spec_.argv.begin(), self_executable_path());
     spec_.grace = std::chrono::milliseconds(static_cast<int64_t>(grace_s_ * 1000));
-    TERSE_ASSIGN_OR_RETURN(const int code, launch(spec_));
-    if (code == kExitInputError) {
-      return absl::InvalidArgumentError("a rank stopped on bad usage or input (exit code 2)");
-    }
-    if (code != 0) return absl::AbortedError(absl::StrCat("a rank failed (exit code ", code, ")"));
-    return absl::OkStatus();
+    return launch_ranks(spec_);
   }
 
  private:

@@ -218,4 +218,13 @@ absl::StatusOr<int> launch(const LaunchSpec& spec) {
   return result;
 }
 
+absl::Status launch_ranks(const LaunchSpec& spec) {
+  TERSE_ASSIGN_OR_RETURN(const int code, launch(spec));
+  if (code == kExitInputError) {
+    return absl::InvalidArgumentError("a rank stopped on bad usage or input (exit code 2)");
+  }
+  if (code != 0) return absl::AbortedError(absl::StrCat("a rank failed (exit code ", code, ")"));
+  return absl::OkStatus();
+}
+
 }  // namespace terse

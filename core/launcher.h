@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
 namespace terse {
@@ -27,6 +28,10 @@ struct LaunchSpec {
 // the first rank that failed (128 + signal when it was killed), after stopping the others.
 // Errors: a bad spec, or a child that cannot be started.
 absl::StatusOr<int> launch(const LaunchSpec& spec);
+
+// launch(), with a failed rank's exit code as the error: InvalidArgument when a rank stopped on
+// bad input (exit code 2), Aborted for any other failure.
+absl::Status launch_ranks(const LaunchSpec& spec);
 
 // The path of the running binary (from /proc/self/exe), so children run the same build;
 // "terse" when it cannot be read.

@@ -61,6 +61,11 @@ absl::Status DemoModesConfig::validate() const {
 }
 
 void DemoConfig::visit(ConfigVisitor& v) {
+  v.field("ranks", ranks,
+          "Data-parallel ranks the demo starts on this machine, as `terse launch --nproc` would "
+          "(runtime.threads threads each); ignored when the demo runs under a launcher "
+          "(WORLD_SIZE set). Every phase splits its batches over them.",
+          Range::at_least(1));
   v.field("sft_steps", sft_steps, "SFT steps on the long traces (phase 1 of terse demo).",
           Range::at_least(1));
   v.field("sft_lr", sft_lr, "SFT peak learning rate; cosine decay to a tenth of it.",

@@ -35,10 +35,11 @@ struct DemoModesConfig {
 };
 
 struct DemoConfig {
-  int64_t sft_steps = 300;           // SFT optimiser steps on the long traces
-  double sft_lr = 3e-3;              // SFT peak learning rate (cosine decay to a tenth)
-  int64_t sft_warmup_steps = 20;     // SFT linear warm-up steps
-  int64_t sft_eval_every = 50;       // SFT evaluation period (loss and greedy accuracy)
+  int64_t ranks = 1;              // processes `terse demo` starts itself (outside `terse launch`)
+  int64_t sft_steps = 300;        // SFT optimiser steps on the long traces
+  double sft_lr = 3e-3;           // SFT peak learning rate (cosine decay to a tenth)
+  int64_t sft_warmup_steps = 20;  // SFT linear warm-up steps
+  int64_t sft_eval_every = 50;    // SFT evaluation period (loss and greedy accuracy)
   int64_t no_reasoning_steps = 600;  // steps of the baseline that answers without reasoning
   double no_reasoning_lr = 6e-3;     // its peak learning rate
   int64_t eval_problems = 200;       // held-out problems of the before/after table (greedy)

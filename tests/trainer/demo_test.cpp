@@ -182,5 +182,24 @@ TEST_CASE("terse launch --nproc 2 -- demo runs every phase data-parallel", "[dem
   CHECK(std::filesystem::exists(dir / "demo/summary.json"));
 }
 
+TEST_CASE("demo.ranks makes terse demo start its own ranks", "[demo][dp]") {
+  TempDir dir;
+  const auto result = testing::run_command(
+      testing::terse_command("demo --out " + (dir / "demo").string() + kTinyDemo +
+                             " demo.ranks=2 demo.no_reasoning_steps=1"));
+  INFO(result.out << result.err);
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.out, Catch::Contains("[rank 0] "));
+  CHECK_THAT(result.out, Catch::Contains("on 2 rank(s)"));
+  const std::string metrics = testing::read_file(dir / "demo/rl/metrics.jsonl");
+  CHECK_THAT(metrics, Catch::Contains("\"samples/drawn\":8.0"));
+  // Bad settings stop the demo before any rank starts.
+  const auto bad = testing::run_command(
+      testing::terse_command("demo --out " + (dir / "bad").string() + kTinyDemo + " demo.ranks=0"));
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("demo.ranks"));
+  CHECK_FALSE(std::filesystem::exists(dir / "bad"));
+}
+
 }  // namespace
 }  // namespace terse
