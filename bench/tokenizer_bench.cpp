@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "models/tokenizer_loader.h"
+#include "tokenizers/tokenizer_loader.h"
 
 namespace {
 

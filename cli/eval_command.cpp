@@ -18,9 +18,9 @@
 #include "core/status.h"
 #include "data/dataset.h"
 #include "models/hf_checkpoint.h"
-#include "models/tokenizer_loader.h"
 #include "reward/length_target.h"
 #include "rollout/think_tags.h"
+#include "tokenizers/tokenizer_loader.h"
 #include "trainer/evaluator.h"
 
 namespace terse {

@@ -11,9 +11,9 @@
 #include "core/machine_info.h"
 #include "core/status.h"
 #include "models/hf_checkpoint.h"
-#include "models/tokenizer_loader.h"
 #include "rollout/sampling_engine.h"
 #include "rollout/think_tags.h"
+#include "tokenizers/tokenizer_loader.h"
 
 namespace terse {
 namespace {

@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "cli/command.h"
 #include "core/status.h"
-#include "models/tokenizer_loader.h"
+#include "tokenizers/tokenizer_loader.h"
 
 namespace terse {
 namespace {

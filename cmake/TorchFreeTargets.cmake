@@ -15,6 +15,6 @@ find_library(TERSE_XXHASH_LIBRARY xxhash REQUIRED)
 set(PROJECT_SOURCE_DIR ${ROOT})  # terse_target_settings puts the repository root on the path
 include(${ROOT}/cmake/TerseTargets.cmake)
 set(TERSE_TORCH_FREE_ONLY ON)
-foreach(folder core models data reward)
+foreach(folder core tokenizers models data reward)
   add_subdirectory(${ROOT}/${folder} ${CMAKE_BINARY_DIR}/terse/${folder} EXCLUDE_FROM_ALL)
 endforeach()

@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "models/char_tokenizer.h"
+#include "tokenizers/char_tokenizer.h"
 
 namespace terse {
 

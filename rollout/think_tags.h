@@ -3,9 +3,9 @@
 #pragma once
 
 #include "absl/status/statusor.h"
-#include "models/tokenizer.h"
 #include "rollout/rollout_config.h"
 #include "rollout/sampling_engine.h"
+#include "tokenizers/tokenizer.h"
 
 namespace terse {
 

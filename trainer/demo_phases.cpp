@@ -8,7 +8,7 @@
 #include "core/status.h"
 #include "data/dataset.h"
 #include "models/hf_checkpoint.h"
-#include "models/tokenizer_loader.h"
+#include "tokenizers/tokenizer_loader.h"
 #include "trainer/rl_trainer.h"
 #include "trainer/sft_trainer.h"
 #include "trainer/training_setup.h"

@@ -12,8 +12,8 @@
 #include "absl/status/statusor.h"
 #include "core/process_group.h"
 #include "data/problem.h"
-#include "models/tokenizer.h"
 #include "models/transformer.h"
+#include "tokenizers/tokenizer.h"
 #include "trainer/experiment_config.h"
 
 namespace terse {

@@ -11,12 +11,12 @@
 
 #include "core/metrics.h"
 #include "data/problem.h"
-#include "models/tokenizer.h"
 #include "models/transformer.h"
 #include "reward/reward_composer.h"
 #include "reward/reward_config.h"
 #include "reward/reward_metrics.h"
 #include "rollout/sampling_engine.h"
+#include "tokenizers/tokenizer.h"
 
 namespace terse {
 

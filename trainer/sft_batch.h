@@ -16,10 +16,10 @@
 
 #include "absl/status/statusor.h"
 #include "data/problem.h"
-#include "models/tokenizer.h"
 #include "models/transformer.h"
 #include "reward/length_target.h"
 #include "reward/reward_config.h"
+#include "tokenizers/tokenizer.h"
 #include "trainer/sft_config.h"
 
 namespace terse {

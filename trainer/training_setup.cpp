@@ -10,7 +10,7 @@
 #include "core/status.h"
 #include "data/task_tokenizer.h"
 #include "models/hf_checkpoint.h"
-#include "models/tokenizer_loader.h"
+#include "tokenizers/tokenizer_loader.h"
 #include "trainer/lr_schedule.h"
 
 namespace terse {

@@ -13,7 +13,7 @@
 #include "absl/status/statusor.h"
 #include "core/process_group.h"
 #include "models/model_config.h"
-#include "models/tokenizer.h"
+#include "tokenizers/tokenizer.h"
 #include "trainer/experiment_config.h"
 #include "trainer/trainer_config.h"
 

@@ -3,11 +3,11 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_split.h"
-#include "models/char_tokenizer.h"
 #include "models/hf_checkpoint.h"
 #include "tests/catch.h"
 #include "tests/rollout/tiny_model.h"
 #include "tests/test_util.h"
+#include "tokenizers/char_tokenizer.h"
 
 namespace terse {
 namespace {

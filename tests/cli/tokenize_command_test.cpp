@@ -8,7 +8,7 @@
 #include <sstream>
 #include <string>
 
-#include "tests/models/tokenizer_test_util.h"
+#include "tests/tokenizers/tokenizer_test_util.h"
 
 namespace terse {
 namespace {

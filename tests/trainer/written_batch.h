@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "models/tokenizer.h"
 #include "rollout/trajectory.h"
+#include "tokenizers/tokenizer.h"
 
 namespace terse::testing {
 

@@ -14,7 +14,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "models/tokenizer.h"
+#include "tokenizers/tokenizer.h"
 
 namespace terse {
 

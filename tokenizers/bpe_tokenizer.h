@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "models/added_vocabulary.h"
-#include "models/bpe_model.h"
-#include "models/normalizer.h"
-#include "models/pre_tokenizer.h"
-#include "models/tokenizer.h"
+#include "tokenizers/added_vocabulary.h"
+#include "tokenizers/bpe_model.h"
+#include "tokenizers/normalizer.h"
+#include "tokenizers/pre_tokenizer.h"
+#include "tokenizers/tokenizer.h"
 
 namespace terse {
 

@@ -10,7 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
-#include "models/prompt_template.h"
+#include "tokenizers/prompt_template.h"
 
 namespace terse {
 

@@ -11,7 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "models/tokenizer.h"
+#include "tokenizers/tokenizer.h"
 
 namespace terse {
 

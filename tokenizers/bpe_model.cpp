@@ -1,4 +1,4 @@
-#include "models/bpe_model.h"
+#include "tokenizers/bpe_model.h"
 
 #include <algorithm>
 #include <limits>
@@ -7,7 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/utf8.h"
-#include "models/byte_level.h"
+#include "tokenizers/byte_level.h"
 
 namespace terse {
 namespace {

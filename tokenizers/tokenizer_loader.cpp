@@ -1,4 +1,4 @@
-#include "models/tokenizer_loader.h"
+#include "tokenizers/tokenizer_loader.h"
 
 #include <filesystem>
 #include <fstream>
@@ -10,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "core/status.h"
-#include "models/bpe_tokenizer.h"
+#include "tokenizers/bpe_tokenizer.h"
 
 namespace terse {
 namespace {

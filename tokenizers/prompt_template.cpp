@@ -1,4 +1,4 @@
-#include "models/prompt_template.h"
+#include "tokenizers/prompt_template.h"
 
 #include <algorithm>
 

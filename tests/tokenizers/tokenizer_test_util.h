@@ -5,11 +5,11 @@
 #include <string>
 #include <vector>
 
-#include "models/tokenizer.h"
+#include "tokenizers/tokenizer.h"
 
 namespace terse::test {
 
-// Path of a file under tests/models/fixtures/.
+// Path of a file under tests/tokenizers/fixtures/.
 std::string fixture_path(const std::string& name);
 // Every line of a JSONL fixture, parsed; fails the test when the file is missing.
 std::vector<nlohmann::json> read_jsonl(const std::string& path);

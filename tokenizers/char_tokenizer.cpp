@@ -1,4 +1,4 @@
-#include "models/char_tokenizer.h"
+#include "tokenizers/char_tokenizer.h"
 
 #include <filesystem>
 #include <fstream>

@@ -1,4 +1,4 @@
-#include "models/added_vocabulary.h"
+#include "tokenizers/added_vocabulary.h"
 
 #include <unicode/uchar.h>
 

@@ -1,4 +1,4 @@
-#include "models/chat_template.h"
+#include "tokenizers/chat_template.h"
 
 #include <algorithm>
 #include <map>

@@ -1,15 +1,15 @@
 // The character tokenizer: its ids against the reference implementation reading the Hugging Face
 // files that fixtures/make_tokenizer_fixtures.mjs writes from the format's definition; the files
 // terse saves equal those; and load_tokenizer() reads them back with identical ids.
-#include "models/char_tokenizer.h"
+#include "tokenizers/char_tokenizer.h"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include "models/tokenizer_loader.h"
-#include "tests/models/tokenizer_test_util.h"
+#include "tests/tokenizers/tokenizer_test_util.h"
+#include "tokenizers/tokenizer_loader.h"
 
 namespace terse {
 namespace {

@@ -13,7 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "models/unicode_regex.h"
+#include "tokenizers/unicode_regex.h"
 
 namespace terse {
 

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "core/utf8.h"
-#include "models/normalizer.h"
-#include "tests/models/tokenizer_test_util.h"
+#include "tests/tokenizers/tokenizer_test_util.h"
+#include "tokenizers/normalizer.h"
 
 namespace terse {
 namespace {

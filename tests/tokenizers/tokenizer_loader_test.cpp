@@ -1,13 +1,13 @@
 // load_tokenizer() on small tokenizer.json files: what it accepts, and the errors that malformed
 // or unsupported files give (each must name the file and the JSON path at fault).
-#include "models/tokenizer_loader.h"
+#include "tokenizers/tokenizer_loader.h"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
-#include "tests/models/tokenizer_test_util.h"
+#include "tests/tokenizers/tokenizer_test_util.h"
 
 namespace terse {
 namespace {

@@ -1,4 +1,4 @@
-#include "tests/models/tokenizer_test_util.h"
+#include "tests/tokenizers/tokenizer_test_util.h"
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -8,12 +8,12 @@
 #include <memory>
 #include <mutex>
 
-#include "models/tokenizer_loader.h"
+#include "tokenizers/tokenizer_loader.h"
 
 namespace terse::test {
 
 std::string fixture_path(const std::string& name) {
-  return std::string(TERSE_SOURCE_DIR) + "/tests/models/fixtures/" + name;
+  return std::string(TERSE_SOURCE_DIR) + "/tests/tokenizers/fixtures/" + name;
 }
 
 std::vector<nlohmann::json> read_jsonl(const std::string& path) {

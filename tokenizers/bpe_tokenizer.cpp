@@ -1,10 +1,10 @@
-#include "models/bpe_tokenizer.h"
+#include "tokenizers/bpe_tokenizer.h"
 
 #include <algorithm>
 #include <utility>
 
 #include "core/utf8.h"
-#include "models/byte_level.h"
+#include "tokenizers/byte_level.h"
 
 namespace terse {
 

@@ -1,10 +1,10 @@
 // Chat formats against the real chat templates of Qwen3 and Llama 3, rendered by Jinja2 in
 // fixtures/make_chat_fixtures.py; plain templates and prompt templates by hand.
-#include "models/chat_template.h"
+#include "tokenizers/chat_template.h"
 
 #include <catch2/catch.hpp>
 
-#include "tests/models/tokenizer_test_util.h"
+#include "tests/tokenizers/tokenizer_test_util.h"
 
 namespace terse {
 namespace {

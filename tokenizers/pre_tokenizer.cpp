@@ -1,4 +1,4 @@
-#include "models/pre_tokenizer.h"
+#include "tokenizers/pre_tokenizer.h"
 
 #include <algorithm>
 #include <utility>

@@ -1,4 +1,4 @@
-#include "models/normalizer.h"
+#include "tokenizers/normalizer.h"
 
 #include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>

@@ -7,13 +7,13 @@
 #include <vector>
 
 #include "core/utf8.h"
-#include "models/added_vocabulary.h"
-#include "models/bpe_model.h"
-#include "models/bpe_tokenizer.h"
-#include "models/byte_level.h"
-#include "models/normalizer.h"
-#include "models/pre_tokenizer.h"
-#include "tests/models/tokenizer_test_util.h"
+#include "tests/tokenizers/tokenizer_test_util.h"
+#include "tokenizers/added_vocabulary.h"
+#include "tokenizers/bpe_model.h"
+#include "tokenizers/bpe_tokenizer.h"
+#include "tokenizers/byte_level.h"
+#include "tokenizers/normalizer.h"
+#include "tokenizers/pre_tokenizer.h"
 
 namespace terse {
 namespace {
