@@ -1,18 +1,18 @@
 // `terse demo`: SFT on long reasoning traces, a no-reasoning baseline, then GRPO with a length
 // penalty; prints the before/after table and writes summary.json and report.html
-// (trainer/demo.h). Settings: configs/demo.yaml (built in), then any files and overrides given.
+// (app/demo.h). Settings: configs/demo.yaml (built in), then any files and overrides given.
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "app/demo.h"
 #include "cli/command.h"
 #include "cli/config_args.h"
 #include "cli/run_setup.h"
 #include "core/dir_lock.h"
 #include "core/launcher.h"
 #include "core/status.h"
-#include "trainer/demo.h"
 
 namespace terse {
 namespace {

@@ -4,12 +4,12 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "app/run_report.h"
+#include "app/sweep_state.h"
+#include "app/sweep_summary.h"
 #include "cli/command.h"
 #include "core/file_util.h"
-#include "core/run_report.h"
 #include "core/status.h"
-#include "core/sweep_state.h"
-#include "core/sweep_summary.h"
 #include "trainer/metric_registry.h"
 
 namespace terse {

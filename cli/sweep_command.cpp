@@ -1,4 +1,4 @@
-// `terse sweep SWEEP.yaml`: every run of a sweep file (core/sweep_spec.h) as a child
+// `terse sweep SWEEP.yaml`: every run of a sweep file (app/sweep_spec.h) as a child
 // `terse <command>` in the sweep directory, a few at once, resumable; then the summary.
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -9,17 +9,17 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "app/process_pool.h"
+#include "app/sweep_spec.h"
+#include "app/sweep_state.h"
+#include "app/sweep_summary.h"
 #include "cli/command.h"
 #include "cli/config_args.h"
 #include "core/config_loader.h"
 #include "core/dir_lock.h"
 #include "core/elapsed.h"
 #include "core/launcher.h"
-#include "core/process_pool.h"
 #include "core/status.h"
-#include "core/sweep_spec.h"
-#include "core/sweep_state.h"
-#include "core/sweep_summary.h"
 #include "trainer/metric_registry.h"
 
 namespace terse {

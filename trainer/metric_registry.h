@@ -12,7 +12,6 @@
 #include "absl/status/statusor.h"
 #include "core/metrics.h"
 #include "core/process_group.h"
-#include "core/sweep_summary.h"
 
 namespace terse {
 
@@ -46,9 +45,6 @@ std::vector<std::string> chart_metrics();
 inline constexpr char kAccuracyMetric[] = "eval/accuracy";
 inline constexpr char kLengthMetric[] = "eval/length_mean";
 inline constexpr char kTokensPerCorrectMetric[] = "eval/tokens_per_correct";
-inline SummaryMetrics summary_metrics() {
-  return {kAccuracyMetric, kLengthMetric, kTokensPerCorrectMetric};
-}
 
 // Ok when every name in `metrics` is declared; else an error naming the first that is not.
 absl::Status check_registered(const Metrics& metrics);

@@ -52,8 +52,7 @@ TEST_CASE("every metric is declared once, and undeclared ones are refused", "[me
   CHECK(find_metric("eval/accuracy@") == nullptr);
   CHECK(find_metric("loss@2") == nullptr);
   for (const std::string& name : chart_metrics()) CHECK(find_metric(name)->chart);
-  for (const std::string& name : {summary_metrics().accuracy, summary_metrics().length,
-                                  summary_metrics().tokens_per_correct}) {
+  for (const char* name : {kAccuracyMetric, kLengthMetric, kTokensPerCorrectMetric}) {
     CHECK(find_metric(name) != nullptr);
   }
 }

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "app/svg_plot.h"
 #include "core/metrics.h"
-#include "core/svg_plot.h"
 
 namespace terse {
 

@@ -1,12 +1,12 @@
-#include "trainer/demo_modes.h"
+#include "app/demo_modes.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "app/demo_phases.h"
+#include "app/svg_plot.h"
 #include "core/status.h"
-#include "core/svg_plot.h"
 #include "reward/length_target.h"
 #include "rollout/think_tags.h"
-#include "trainer/demo_phases.h"
 
 namespace terse {
 namespace {

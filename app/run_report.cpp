@@ -1,4 +1,4 @@
-#include "core/run_report.h"
+#include "app/run_report.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,9 +7,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "app/svg_plot.h"
 #include "core/metrics_log.h"
 #include "core/status.h"
-#include "core/svg_plot.h"
 
 namespace terse {
 

@@ -11,7 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "core/sweep_spec.h"
+#include "app/sweep_spec.h"
 
 namespace terse {
 

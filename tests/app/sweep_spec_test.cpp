@@ -1,5 +1,5 @@
 // Sweep files: axis expansion (grid, zip, random), run names, and strict parsing.
-#include "core/sweep_spec.h"
+#include "app/sweep_spec.h"
 
 #include <set>
 

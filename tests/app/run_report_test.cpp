@@ -1,11 +1,11 @@
 // Charts: tick arithmetic by hand and the polylines of a chart (`terse report` as a program:
 // tests/cli/report_command_test.cpp).
-#include "core/run_report.h"
+#include "app/run_report.h"
 
 #include <cmath>
 
 #include "absl/strings/str_split.h"
-#include "core/svg_plot.h"
+#include "app/svg_plot.h"
 #include "tests/catch.h"
 #include "tests/test_util.h"
 

@@ -1,4 +1,4 @@
-#include "trainer/demo.h"
+#include "app/demo.h"
 
 #include <chrono>
 #include <fstream>
@@ -6,11 +6,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "app/demo_phases.h"
+#include "app/run_report.h"
 #include "core/config_writer.h"
 #include "core/elapsed.h"
-#include "core/run_report.h"
 #include "core/status.h"
-#include "trainer/demo_phases.h"
 #include "trainer/evaluator.h"
 #include "trainer/metric_registry.h"
 

@@ -1,6 +1,6 @@
 // The demo's report draws its phases one after the other on one step axis.
+#include "app/demo.h"
 #include "tests/catch.h"
-#include "trainer/demo.h"
 #include "trainer/metric_registry.h"
 
 namespace terse {

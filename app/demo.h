@@ -14,9 +14,9 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "app/demo_modes.h"
+#include "app/run_report.h"
 #include "core/process_group.h"
-#include "core/run_report.h"
-#include "trainer/demo_modes.h"
 #include "trainer/experiment_config.h"
 
 namespace terse {
@@ -48,7 +48,7 @@ RunCurves rl_after_sft(RunCurves rl, const RunCurves& sft, const PhaseFigures& s
 
 // Runs the phases in `out` (created if needed) with `config`'s model, data and reward, its
 // trainer.* for the RL phase and demo.* for the others; with `modes` also the reasoning-effort
-// modes phase (trainer/demo_modes.h). Rank 0 writes; every rank of `group` trains each phase
+// modes phase (app/demo_modes.h). Rank 0 writes; every rank of `group` trains each phase
 // data-parallel.
 absl::StatusOr<DemoSummary> run_demo(const ExperimentConfig& config,
                                      const std::filesystem::path& out, ProcessGroup& group,

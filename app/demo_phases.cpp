@@ -1,4 +1,4 @@
-#include "trainer/demo_phases.h"
+#include "app/demo_phases.h"
 
 #include <algorithm>
 

@@ -1,8 +1,8 @@
 // Sweep summaries: the Pareto front by hand, the tables, and a sweep directory read back.
-#include "core/sweep_summary.h"
+#include "app/sweep_summary.h"
 
+#include "app/sweep_state.h"
 #include "core/metrics_log.h"
-#include "core/sweep_state.h"
 #include "tests/catch.h"
 #include "tests/test_util.h"
 

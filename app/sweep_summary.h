@@ -33,6 +33,9 @@ struct SummaryMetrics {
   std::string tokens_per_correct;
 };
 
+// terse's own: eval/accuracy, eval/length_mean, eval/tokens_per_correct.
+SummaryMetrics summary_metrics();
+
 // One run of the summary.
 struct SweepRow {
   std::string name;

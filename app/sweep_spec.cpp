@@ -1,4 +1,4 @@
-#include "core/sweep_spec.h"
+#include "app/sweep_spec.h"
 
 #include <algorithm>
 #include <charconv>

@@ -1,4 +1,4 @@
-#include "core/sweep_state.h"
+#include "app/sweep_state.h"
 
 #include <fstream>
 #include <nlohmann/json.hpp>

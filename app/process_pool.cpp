@@ -1,4 +1,4 @@
-#include "core/process_pool.h"
+#include "app/process_pool.h"
 
 #include <fcntl.h>
 #include <signal.h>

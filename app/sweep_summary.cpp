@@ -1,4 +1,4 @@
-#include "core/sweep_summary.h"
+#include "app/sweep_summary.h"
 
 #include <algorithm>
 #include <cmath>
@@ -9,11 +9,12 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "app/run_report.h"
+#include "app/svg_plot.h"
+#include "app/sweep_state.h"
 #include "core/file_util.h"
-#include "core/run_report.h"
 #include "core/status.h"
-#include "core/svg_plot.h"
-#include "core/sweep_state.h"
+#include "trainer/metric_registry.h"
 
 namespace terse {
 namespace {
@@ -112,6 +113,10 @@ std::string stat_text(const SeedStat& s) {
 }
 
 }  // namespace
+
+SummaryMetrics summary_metrics() {
+  return {kAccuracyMetric, kLengthMetric, kTokensPerCorrectMetric};
+}
 
 SeedStat seed_stat(const std::vector<double>& values) {
   SeedStat s;
