@@ -15,9 +15,9 @@
 
 #include "absl/status/statusor.h"
 #include "app/demo_modes.h"
+#include "app/experiment_config.h"
 #include "app/run_report.h"
 #include "core/process_group.h"
-#include "trainer/experiment_config.h"
 
 namespace terse {
 

@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "app/experiment_config.h"
 #include "core/process_group.h"
 #include "trainer/evaluator.h"
-#include "trainer/experiment_config.h"
 
 namespace terse {
 

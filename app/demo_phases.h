@@ -10,11 +10,11 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "app/experiment_config.h"
 #include "core/process_group.h"
 #include "data/problem.h"
 #include "models/transformer.h"
 #include "tokenizers/tokenizer.h"
-#include "trainer/experiment_config.h"
 
 namespace terse {
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "trainer/experiment_config.h"
+#include "app/experiment_config.h"
 
 namespace CLI {
 class App;

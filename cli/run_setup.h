@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "app/experiment_config.h"
 #include "core/process_group.h"
-#include "trainer/experiment_config.h"
 
 namespace terse {
 

@@ -13,7 +13,7 @@ namespace {
 
 // The clipped policy loss of `model`'s log-probs on `batch`; `values` also reads the value head.
 LossOutput clipped_policy_loss(Transformer& model, const RlMicroBatch& batch,
-                               const ExperimentConfig& config, const LossNormalizer& norm,
+                               const TrainingConfig& config, const LossNormalizer& norm,
                                bool values, at::Tensor* value_out) {
   const PolicyOutputs out = policy_forward(model, batch, config.rollout.temperature, values);
   if (value_out != nullptr) *value_out = out.values;
@@ -42,7 +42,7 @@ namespace {
 
 class GroupRelative : public RlAlgorithm {
  public:
-  GroupRelative(const ExperimentConfig& config, Transformer policy, ProcessGroup& group)
+  GroupRelative(const TrainingConfig& config, Transformer policy, ProcessGroup& group)
       : config_(config), policy_(std::move(policy)), group_(group) {}
 
   absl::Status set_advantages(std::vector<RlSample>& samples,
@@ -92,14 +92,14 @@ class GroupRelative : public RlAlgorithm {
   }
 
  private:
-  const ExperimentConfig& config_;
+  const TrainingConfig& config_;
   Transformer policy_;
   ProcessGroup& group_;
 };
 
 class Ppo : public RlAlgorithm {
  public:
-  Ppo(const ExperimentConfig& config, Transformer policy, Transformer critic, ProcessGroup& group,
+  Ppo(const TrainingConfig& config, Transformer policy, Transformer critic, ProcessGroup& group,
       int64_t pad_id, at::Device device)
       : config_(config),
         policy_(std::move(policy)),
@@ -187,7 +187,7 @@ class Ppo : public RlAlgorithm {
     return lengths;
   }
 
-  const ExperimentConfig& config_;
+  const TrainingConfig& config_;
   Transformer policy_;
   Transformer critic_;  // null: the policy's value head
   ProcessGroup& group_;
@@ -197,7 +197,7 @@ class Ppo : public RlAlgorithm {
 
 }  // namespace
 
-std::unique_ptr<RlAlgorithm> make_rl_algorithm(const ExperimentConfig& config, Transformer policy,
+std::unique_ptr<RlAlgorithm> make_rl_algorithm(const TrainingConfig& config, Transformer policy,
                                                Transformer critic, ProcessGroup& group,
                                                int64_t pad_id, at::Device device) {
   if (config.trainer.algorithm == Algorithm::kPpo) {

@@ -16,9 +16,9 @@
 #include "absl/status/status.h"
 #include "core/process_group.h"
 #include "models/transformer.h"
-#include "trainer/experiment_config.h"
 #include "trainer/policy_loss.h"
 #include "trainer/rl_batch.h"
+#include "trainer/training_config.h"
 
 namespace terse {
 
@@ -44,7 +44,7 @@ absl::StatusOr<at::Tensor> batch_std_advantages(ProcessGroup& group, const at::T
 
 // The strategy of config.trainer.algorithm for `policy` (and `critic`: PPO with
 // trainer.ppo.separate_critic; else null). The models must outlive it.
-std::unique_ptr<RlAlgorithm> make_rl_algorithm(const ExperimentConfig& config, Transformer policy,
+std::unique_ptr<RlAlgorithm> make_rl_algorithm(const TrainingConfig& config, Transformer policy,
                                                Transformer critic, ProcessGroup& group,
                                                int64_t pad_id, at::Device device);
 

@@ -16,7 +16,7 @@ namespace {
 // l1_*: a target length per train problem, asked for in its prompt; with reward.effort, a
 // request (a mode's instruction and budget, or a numeric budget) instead. Held-out prompts ask
 // too (keys after the train split's), so evaluation sees prompts like those it trains on.
-void add_length_targets(const ExperimentConfig& config, RlProblems* problems) {
+void add_length_targets(const TrainingConfig& config, RlProblems* problems) {
   const auto seed = static_cast<uint64_t>(config.run.seed);
   for (const EffortRequest& r : ask_for_effort(config.reward, seed, 0, &problems->train)) {
     problems->length_targets.push_back(r.budget);
@@ -26,7 +26,7 @@ void add_length_targets(const ExperimentConfig& config, RlProblems* problems) {
 
 }  // namespace
 
-absl::StatusOr<RlRuntime> set_up_rl_runtime(ExperimentConfig* config) {
+absl::StatusOr<RlRuntime> set_up_rl_runtime(TrainingConfig* config) {
   RlRuntime runtime;
   const int64_t local_rank = dist_env_from_environment().value_or(DistEnv{}).local_rank;
   TERSE_ASSIGN_OR_RETURN(runtime.device,
@@ -35,7 +35,7 @@ absl::StatusOr<RlRuntime> set_up_rl_runtime(ExperimentConfig* config) {
   return runtime;
 }
 
-absl::StatusOr<RlProblems> load_rl_problems(const ExperimentConfig& config) {
+absl::StatusOr<RlProblems> load_rl_problems(const TrainingConfig& config) {
   RlProblems problems;
   TERSE_ASSIGN_OR_RETURN(problems.train, load_split(config.data, Split::kTrain));
   TERSE_ASSIGN_OR_RETURN(problems.test, load_split(config.data, Split::kTest));
@@ -63,7 +63,7 @@ std::vector<PromptSpec> rl_prompt_specs(const Tokenizer& tokenizer,
   return prompts;
 }
 
-absl::StatusOr<GenerationConfig> rl_generation_config(const ExperimentConfig& config,
+absl::StatusOr<GenerationConfig> rl_generation_config(const TrainingConfig& config,
                                                       const RunTokenizer& tokenizer,
                                                       int64_t stream) {
   GenerationConfig generation;
@@ -84,7 +84,7 @@ absl::StatusOr<GenerationConfig> rl_generation_config(const ExperimentConfig& co
   return generation;
 }
 
-ModelConfig policy_model_config(const ExperimentConfig& config) {
+ModelConfig policy_model_config(const TrainingConfig& config) {
   ModelConfig model = config.model;
   model.value_head =
       config.trainer.algorithm == Algorithm::kPpo && !config.trainer.ppo.separate_critic;

@@ -20,13 +20,13 @@ using Clock = std::chrono::steady_clock;
 
 }  // namespace
 
-RlTrainer::RlTrainer(const ExperimentConfig& config, fs::path run_dir, ProcessGroup& group)
+RlTrainer::RlTrainer(const TrainingConfig& config, fs::path run_dir, ProcessGroup& group)
     : config_(config),
       run_dir_(std::move(run_dir)),
       group_(group),
       nonfinite_(config.trainer.max_nonfinite_steps) {}
 
-absl::StatusOr<std::unique_ptr<RlTrainer>> RlTrainer::create(const ExperimentConfig& config,
+absl::StatusOr<std::unique_ptr<RlTrainer>> RlTrainer::create(const TrainingConfig& config,
                                                              const fs::path& run_dir,
                                                              ProcessGroup& group,
                                                              RolloutClient* rollouts) {

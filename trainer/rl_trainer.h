@@ -32,7 +32,6 @@
 #include "core/process_group.h"
 #include "data/problem.h"
 #include "models/transformer.h"
-#include "trainer/experiment_config.h"
 #include "trainer/rl_algorithm.h"
 #include "trainer/rl_update.h"
 #include "trainer/rollout_collector.h"
@@ -40,6 +39,7 @@
 #include "trainer/rollout_source.h"
 #include "trainer/samples_log.h"
 #include "trainer/train_loop.h"
+#include "trainer/training_config.h"
 #include "trainer/training_setup.h"
 #include "trainer/update_guard.h"
 
@@ -55,7 +55,7 @@ class RlTrainer : public Trainer {
   // with run.resume the latest checkpoint. `group` (world size 1 or more) holds the ranks that
   // train. With `rollouts` (disaggregated mode) the samples come from rollout workers, which
   // get the starting weights here; else each rank samples its share. Both must outlive it.
-  static absl::StatusOr<std::unique_ptr<RlTrainer>> create(const ExperimentConfig& config,
+  static absl::StatusOr<std::unique_ptr<RlTrainer>> create(const TrainingConfig& config,
                                                            const std::filesystem::path& run_dir,
                                                            ProcessGroup& group,
                                                            RolloutClient* rollouts = nullptr);
@@ -73,7 +73,7 @@ class RlTrainer : public Trainer {
   Transformer& model() { return model_; }
 
  private:
-  RlTrainer(const ExperimentConfig& config, std::filesystem::path run_dir, ProcessGroup& group);
+  RlTrainer(const TrainingConfig& config, std::filesystem::path run_dir, ProcessGroup& group);
   absl::Status set_up(RolloutClient* rollouts);
   absl::Status load_models(const std::optional<std::filesystem::path>& checkpoint);
   absl::Status load_prompts();
@@ -88,7 +88,7 @@ class RlTrainer : public Trainer {
   std::string step_summary(const Metrics& metrics, bool evaluated) const override;
   std::string progress_detail(const Metrics& metrics) const override;
 
-  ExperimentConfig config_;
+  TrainingConfig config_;
   std::filesystem::path run_dir_;
   ProcessGroup& group_;
   at::Device device_ = at::kCPU;

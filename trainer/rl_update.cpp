@@ -20,7 +20,7 @@ bool is_additive(const std::string& key) {
 
 }  // namespace
 
-RlUpdate::RlUpdate(const ExperimentConfig& config, ProcessGroup& group, RlAlgorithm& algorithm,
+RlUpdate::RlUpdate(const TrainingConfig& config, ProcessGroup& group, RlAlgorithm& algorithm,
                    torch::optim::AdamW& optimizer, std::vector<at::Tensor> parameters,
                    int64_t pad_id, at::Device device, NonFiniteGuard& guard)
     : config_(config),
@@ -101,7 +101,7 @@ absl::StatusOr<Metrics> RlUpdate::run(const std::vector<RlSample>& samples, int6
 }
 
 absl::Status set_reference_logprobs(Transformer& reference, std::vector<RlSample>& samples,
-                                    const ExperimentConfig& config, int64_t pad_id,
+                                    const TrainingConfig& config, int64_t pad_id,
                                     at::Device device) {
   torch::NoGradGuard no_grad;
   return for_each_micro_batch(

@@ -12,9 +12,9 @@
 #include "core/metrics.h"
 #include "core/process_group.h"
 #include "models/transformer.h"
-#include "trainer/experiment_config.h"
 #include "trainer/rl_algorithm.h"
 #include "trainer/rl_batch.h"
+#include "trainer/training_config.h"
 #include "trainer/update_guard.h"
 
 namespace terse {
@@ -22,7 +22,7 @@ namespace terse {
 class RlUpdate {
  public:
   // `parameters` are those `optimizer` updates. Every reference must outlive the update.
-  RlUpdate(const ExperimentConfig& config, ProcessGroup& group, RlAlgorithm& algorithm,
+  RlUpdate(const TrainingConfig& config, ProcessGroup& group, RlAlgorithm& algorithm,
            torch::optim::AdamW& optimizer, std::vector<at::Tensor> parameters, int64_t pad_id,
            at::Device device, NonFiniteGuard& guard);
 
@@ -33,7 +33,7 @@ class RlUpdate {
  private:
   absl::StatusOr<Metrics> minibatch_step(const std::vector<const RlSample*>& samples, int64_t step);
 
-  const ExperimentConfig& config_;
+  const TrainingConfig& config_;
   ProcessGroup& group_;
   RlAlgorithm& algorithm_;
   torch::optim::AdamW& optimizer_;
@@ -46,7 +46,7 @@ class RlUpdate {
 // Sets each sample's ref_logprobs: the log-probs of the frozen `reference` policy at its
 // completion tokens (the KL term's anchor).
 absl::Status set_reference_logprobs(Transformer& reference, std::vector<RlSample>& samples,
-                                    const ExperimentConfig& config, int64_t pad_id,
+                                    const TrainingConfig& config, int64_t pad_id,
                                     at::Device device);
 
 }  // namespace terse

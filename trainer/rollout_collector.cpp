@@ -93,7 +93,7 @@ std::vector<bool> informative(const std::vector<RlSample>& samples,
 
 }  // namespace
 
-RolloutCollector::RolloutCollector(const ExperimentConfig& config, ProcessGroup& group,
+RolloutCollector::RolloutCollector(const TrainingConfig& config, ProcessGroup& group,
                                    RolloutSource& source, const Tokenizer& tokenizer,
                                    const std::vector<Problem>& problems,
                                    const std::vector<int64_t>& length_targets,

@@ -14,9 +14,9 @@
 #include "data/problem.h"
 #include "reward/reward_composer.h"
 #include "tokenizers/tokenizer.h"
-#include "trainer/experiment_config.h"
 #include "trainer/rl_batch.h"
 #include "trainer/rollout_source.h"
+#include "trainer/training_config.h"
 
 namespace terse {
 
@@ -41,7 +41,7 @@ class RolloutCollector {
  public:
   // `problems` are the train split, `length_targets` each problem's prompted length (L1's
   // kinds; empty otherwise). All references must outlive the collector.
-  RolloutCollector(const ExperimentConfig& config, ProcessGroup& group, RolloutSource& source,
+  RolloutCollector(const TrainingConfig& config, ProcessGroup& group, RolloutSource& source,
                    const Tokenizer& tokenizer, const std::vector<Problem>& problems,
                    const std::vector<int64_t>& length_targets, RewardComposer composer);
 
@@ -55,7 +55,7 @@ class RolloutCollector {
   std::vector<RlSample> score(const Trajectory& batch, int64_t step, bool length_on,
                               std::vector<double>* totals, std::vector<SampleStats>* stats) const;
 
-  const ExperimentConfig& config_;
+  const TrainingConfig& config_;
   ProcessGroup& group_;
   RolloutSource& source_;
   const Tokenizer& tokenizer_;

@@ -54,7 +54,7 @@ GroupSpan overlap(GroupSpan a, GroupSpan b) {
   return {first, std::max<int64_t>(0, end - first)};
 }
 
-absl::StatusOr<RankLayout> RankLayout::create(const ExperimentConfig& config, int64_t world_size) {
+absl::StatusOr<RankLayout> RankLayout::create(const TrainingConfig& config, int64_t world_size) {
   RankLayout layout;
   layout.workers = config.rollout.workers;
   layout.trainers = world_size - layout.workers;
@@ -102,7 +102,7 @@ absl::StatusOr<RolloutGroups> join_rollout_groups(ProcessGroup& world, const Ran
   return groups;
 }
 
-RolloutClient::RolloutClient(const ExperimentConfig& config, const RankLayout& layout,
+RolloutClient::RolloutClient(const TrainingConfig& config, const RankLayout& layout,
                              ProcessGroup& world, ProcessGroup* weights)
     : batch_prompts_(config.trainer.batch_prompts),
       steps_(config.trainer.steps),
@@ -137,7 +137,7 @@ namespace {
 // A worker rank's replica, its prompts, and the sends still in flight.
 class WorkerLoop {
  public:
-  WorkerLoop(const ExperimentConfig& config, const RankLayout& layout, ProcessGroup& world,
+  WorkerLoop(const TrainingConfig& config, const RankLayout& layout, ProcessGroup& world,
              ProcessGroup& weights, RolloutWorker worker)
       : config_(config),
         layout_(layout),
@@ -217,7 +217,7 @@ class WorkerLoop {
     return absl::OkStatus();
   }
 
-  const ExperimentConfig& config_;
+  const TrainingConfig& config_;
   RankLayout layout_;
   ProcessGroup& world_;
   ProcessGroup& weights_;
@@ -228,9 +228,9 @@ class WorkerLoop {
 
 }  // namespace
 
-absl::Status serve_rollouts(const ExperimentConfig& config, const RankLayout& layout,
+absl::Status serve_rollouts(const TrainingConfig& config, const RankLayout& layout,
                             ProcessGroup& world, ProcessGroup& weights, std::ostream& console) {
-  ExperimentConfig resolved = config;
+  TrainingConfig resolved = config;
   TERSE_ASSIGN_OR_RETURN(RlRuntime runtime, set_up_rl_runtime(&resolved));
   TERSE_ASSIGN_OR_RETURN(const RlProblems problems, load_rl_problems(resolved));
   // The starting weights only shape the replica: the trainers' weights replace them.

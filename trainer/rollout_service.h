@@ -29,7 +29,7 @@
 #include "core/process_group.h"
 #include "models/transformer.h"
 #include "rollout/trajectory_transport.h"
-#include "trainer/experiment_config.h"
+#include "trainer/training_config.h"
 
 namespace terse {
 
@@ -50,7 +50,7 @@ struct RankLayout {
   // The layout of rollout.workers over `world_size` ranks. InvalidArgument, naming the keys,
   // when no rank is left to train, a batch does not split evenly over trainers and workers, or
   // DAPO's refill is on (workers sample fixed batches).
-  static absl::StatusOr<RankLayout> create(const ExperimentConfig& config, int64_t world_size);
+  static absl::StatusOr<RankLayout> create(const TrainingConfig& config, int64_t world_size);
 
   bool is_worker(int64_t rank) const { return rank >= trainers; }
   GroupSpan worker_span(int64_t worker, int64_t batch_prompts) const;
@@ -76,7 +76,7 @@ struct WeightSyncTimes {
 class RolloutClient {
  public:
   // `weights` is null on trainers other than rank 0. Both groups must outlive the client.
-  RolloutClient(const ExperimentConfig& config, const RankLayout& layout, ProcessGroup& world,
+  RolloutClient(const TrainingConfig& config, const RankLayout& layout, ProcessGroup& world,
                 ProcessGroup* weights);
 
   // Rank 0: sends `model`'s weights as `version`, with the data cursor the workers continue
@@ -99,7 +99,7 @@ class RolloutClient {
 // from the trainers' start to trainer.steps, taking each published weight version when the
 // staleness bound needs it, and sends each batch's groups to the trainers that train them. A
 // line per batch on `console`.
-absl::Status serve_rollouts(const ExperimentConfig& config, const RankLayout& layout,
+absl::Status serve_rollouts(const TrainingConfig& config, const RankLayout& layout,
                             ProcessGroup& world, ProcessGroup& weights, std::ostream& console);
 
 }  // namespace terse

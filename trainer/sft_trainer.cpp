@@ -31,13 +31,13 @@ std::vector<const SftExample*> pointers(const std::vector<SftExample>& examples,
 
 }  // namespace
 
-SftTrainer::SftTrainer(const ExperimentConfig& config, fs::path run_dir, ProcessGroup& group)
+SftTrainer::SftTrainer(const TrainingConfig& config, fs::path run_dir, ProcessGroup& group)
     : config_(config),
       run_dir_(std::move(run_dir)),
       group_(group),
       nonfinite_(config.trainer.max_nonfinite_steps) {}
 
-absl::StatusOr<std::unique_ptr<SftTrainer>> SftTrainer::create(const ExperimentConfig& config,
+absl::StatusOr<std::unique_ptr<SftTrainer>> SftTrainer::create(const TrainingConfig& config,
                                                                const fs::path& run_dir,
                                                                ProcessGroup& group) {
   std::unique_ptr<SftTrainer> trainer(new SftTrainer(config, run_dir, group));

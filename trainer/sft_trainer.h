@@ -27,9 +27,9 @@
 #include "models/transformer.h"
 #include "tokenizers/tokenizer.h"
 #include "trainer/epoch_sampler.h"
-#include "trainer/experiment_config.h"
 #include "trainer/sft_batch.h"
 #include "trainer/train_loop.h"
+#include "trainer/training_config.h"
 #include "trainer/training_setup.h"
 #include "trainer/update_guard.h"
 
@@ -41,7 +41,7 @@ class SftTrainer : public Trainer {
   // splits, optimiser, and with run.resume the latest checkpoint under run_dir/checkpoints.
   // Every rank of `group` (which must outlive the trainer) trains on its share of each batch;
   // rank 0 alone writes.
-  static absl::StatusOr<std::unique_ptr<SftTrainer>> create(const ExperimentConfig& config,
+  static absl::StatusOr<std::unique_ptr<SftTrainer>> create(const TrainingConfig& config,
                                                             const std::filesystem::path& run_dir,
                                                             ProcessGroup& group);
 
@@ -66,7 +66,7 @@ class SftTrainer : public Trainer {
   int64_t parameter_count();
 
  private:
-  SftTrainer(const ExperimentConfig& config, std::filesystem::path run_dir, ProcessGroup& group);
+  SftTrainer(const TrainingConfig& config, std::filesystem::path run_dir, ProcessGroup& group);
   absl::Status set_up();
   absl::Status load_examples();
   absl::Status write_checkpoint_files(const std::filesystem::path& dir) override;
@@ -77,7 +77,7 @@ class SftTrainer : public Trainer {
   // Backward of the token-mean loss of `examples` over micro-batches; returns the loss.
   double accumulate_gradients(const std::vector<const SftExample*>& examples);
 
-  ExperimentConfig config_;
+  TrainingConfig config_;
   std::filesystem::path run_dir_;
   ProcessGroup& group_;
   at::Device device_ = at::kCPU;

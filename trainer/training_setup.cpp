@@ -119,10 +119,10 @@ absl::Status load_optimizer(torch::optim::AdamW& optimizer, const fs::path& path
   return absl::OkStatus();
 }
 
-absl::StatusOr<fs::path> prepare_run(const ExperimentConfig& config, ProcessGroup& group) {
+absl::StatusOr<fs::path> prepare_run(const TrainingConfig& config, ProcessGroup& group) {
   fs::path run_dir = fs::path(config.run.dir) / config.run.name;
   if (group.is_main()) {
-    ExperimentConfig copy = config;
+    TrainingConfig copy = config;
     const std::string resolved = config_to_yaml([&](ConfigVisitor& v) { copy.visit(v); }, false);
     TERSE_ASSIGN_OR_RETURN(run_dir, prepare_run_directory(config.run, resolved));
   }

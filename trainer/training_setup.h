@@ -14,8 +14,8 @@
 #include "core/process_group.h"
 #include "models/model_config.h"
 #include "tokenizers/tokenizer.h"
-#include "trainer/experiment_config.h"
 #include "trainer/trainer_config.h"
+#include "trainer/training_config.h"
 
 namespace terse {
 
@@ -62,7 +62,7 @@ absl::Status load_optimizer(torch::optim::AdamW& optimizer, const std::filesyste
 
 // Rank 0 creates run.dir/run.name with the resolved config.yaml (core/run_dir.h); every rank
 // returns the path once it exists.
-absl::StatusOr<std::filesystem::path> prepare_run(const ExperimentConfig& config,
+absl::StatusOr<std::filesystem::path> prepare_run(const TrainingConfig& config,
                                                   ProcessGroup& group);
 
 }  // namespace terse

@@ -68,7 +68,7 @@ Collected collect_written(const SampleFilterConfig& filter, bool source_refills,
                           std::vector<int64_t> levels = {0, 0},
                           const at::Tensor& forced_mask = {}) {
   const auto tokenizer = make_task_tokenizer();
-  ExperimentConfig config;
+  TrainingConfig config;
   config.trainer.batch_prompts = 2;
   config.rollout.group_size = 2;
   config.trainer.filter = filter;
@@ -264,7 +264,7 @@ RlSample sample_of(int64_t group, int64_t length) {
 }
 
 TEST_CASE("GFPO trains the k shortest of each group, advantages relative to them", "[rl_stages]") {
-  ExperimentConfig config;
+  TrainingConfig config;
   config.trainer.filter.gfpo_keep = 2;
   auto group = testing::single_process();
   const auto algorithm =

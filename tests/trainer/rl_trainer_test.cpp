@@ -30,8 +30,8 @@ namespace fs = std::filesystem;
 using testing::MetricsLines;
 using testing::TempDir;
 
-ExperimentConfig tiny_rl_config(const std::filesystem::path& dir, const std::string& name) {
-  ExperimentConfig config;
+TrainingConfig tiny_rl_config(const std::filesystem::path& dir, const std::string& name) {
+  TrainingConfig config;
   config.run.dir = dir.string();
   config.run.name = name;
   config.run.seed = 3;
@@ -57,7 +57,7 @@ ExperimentConfig tiny_rl_config(const std::filesystem::path& dir, const std::str
 }
 
 // Trains `config` in its run directory; returns the metrics it logged.
-MetricsLines train(const ExperimentConfig& config) {
+MetricsLines train(const TrainingConfig& config) {
   const std::filesystem::path run_dir = testing::prepare_test_run(config);
   auto group = testing::single_process();
   auto trainer = RlTrainer::create(config, run_dir, *group);
@@ -128,7 +128,7 @@ TEST_CASE("RL log-probs are read where each completion token is predicted", "[rl
 
 TEST_CASE("GRPO raises the reward of a tiny task", "[rl]") {
   TempDir dir;
-  ExperimentConfig config = tiny_rl_config(dir.path(), "learns");
+  TrainingConfig config = tiny_rl_config(dir.path(), "learns");
   config.trainer.steps = 20;
   const MetricsLines metrics = train(config);
   REQUIRE(metrics.size() == 20);
@@ -152,7 +152,7 @@ TEST_CASE("GRPO raises the reward of a tiny task", "[rl]") {
 }
 
 // The weights after training `config` for its steps, flattened.
-torch::Tensor weights_after(const ExperimentConfig& config) {
+torch::Tensor weights_after(const TrainingConfig& config) {
   const std::filesystem::path run_dir = testing::prepare_test_run(config);
   auto group = testing::single_process();
   auto trainer = RlTrainer::create(config, run_dir, *group);
@@ -170,12 +170,12 @@ TEST_CASE("micro-batches of any token budget give the same update", "[rl]") {
   for (const LossAggregation mode :
        {LossAggregation::kTokenMean, LossAggregation::kSeqMeanTokenMean,
         LossAggregation::kSeqMeanTokenSumNorm}) {
-    ExperimentConfig whole = tiny_rl_config(dir.path(), "whole" + std::to_string(int(mode)));
+    TrainingConfig whole = tiny_rl_config(dir.path(), "whole" + std::to_string(int(mode)));
     whole.trainer.steps = 1;
     whole.trainer.lr = 1e-3;
     whole.trainer.loss.aggregation = mode;
     whole.trainer.micro_batch_tokens = 100000;
-    ExperimentConfig parts = whole;
+    TrainingConfig parts = whole;
     parts.run.name = "parts" + std::to_string(int(mode));
     parts.trainer.micro_batch_tokens = 30;  // about one sequence each
     const torch::Tensor a = weights_after(whole);
@@ -185,7 +185,7 @@ TEST_CASE("micro-batches of any token budget give the same update", "[rl]") {
     // gradients can only show where g is near 0. Measured: at most 3e-6 (0.3% of a step).
     CHECK((a - b).abs().max().item<double>() < 1e-5);
     CHECK((a - weights_after([&] {
-             ExperimentConfig none = whole;
+             TrainingConfig none = whole;
              none.run.name = "none" + std::to_string(int(mode));
              none.trainer.steps = 0;
              return none;
@@ -199,14 +199,14 @@ TEST_CASE("micro-batches of any token budget give the same update", "[rl]") {
 TEST_CASE("dynamic sampling, GFPO and truncation masking choose what trains", "[rl]") {
   TempDir dir;
   SECTION("groups whose rewards are all equal are dropped, and nothing is updated") {
-    ExperimentConfig config = tiny_rl_config(dir.path(), "dynamic");
+    TrainingConfig config = tiny_rl_config(dir.path(), "dynamic");
     config.reward.length_penalty.kind = PenaltyKind::kNone;  // every reward is 0
     config.trainer.filter.dynamic_sampling = true;
     config.trainer.filter.refill = true;
     config.trainer.steps = 1;
-    const ExperimentConfig same = config;
+    const TrainingConfig same = config;
     const torch::Tensor before = [&] {
-      ExperimentConfig untouched = same;
+      TrainingConfig untouched = same;
       untouched.run.name = "untouched";
       untouched.trainer.steps = 0;
       return weights_after(untouched);
@@ -215,17 +215,17 @@ TEST_CASE("dynamic sampling, GFPO and truncation masking choose what trains", "[
     CHECK(metrics[0].second.at("samples/kept") == 0.0);
     // Refill drew kMaxRefillRounds = 4 batches looking for informative groups.
     CHECK(metrics[0].second.at("samples/drawn") == 4 * 4 * 4);
-    ExperimentConfig again = config;
+    TrainingConfig again = config;
     again.run.name = "dynamic_weights";
     CHECK(torch::equal(weights_after(again), before));
   }
   SECTION("GFPO trains on k of each group (which ones: tests/trainer/rl_stages_test.cpp)") {
-    ExperimentConfig config = tiny_rl_config(dir.path(), "gfpo");
+    TrainingConfig config = tiny_rl_config(dir.path(), "gfpo");
     config.trainer.filter.gfpo_keep = 2;
     config.trainer.steps = 1;
-    ExperimentConfig weights = config;
+    TrainingConfig weights = config;
     weights.run.name = "gfpo_weights";
-    ExperimentConfig all = config;
+    TrainingConfig all = config;
     all.run.name = "gfpo_off";
     all.trainer.filter.gfpo_keep = 0;
     // The same samples (the seed is the same), but only half of them reach the loss.
@@ -239,7 +239,7 @@ TEST_CASE("PPO learns with a value head or a separate critic", "[rl][ppo]") {
   TempDir dir;
   for (const bool separate : {false, true}) {
     INFO("separate critic: " << separate);
-    ExperimentConfig config = tiny_rl_config(dir.path(), separate ? "critic" : "head");
+    TrainingConfig config = tiny_rl_config(dir.path(), separate ? "critic" : "head");
     config.trainer.algorithm = Algorithm::kPpo;
     config.trainer.ppo.separate_critic = separate;
     config.trainer.steps = 20;
@@ -268,7 +268,7 @@ TEST_CASE("RL stopped and resumed writes the metrics of an uninterrupted run", "
   for (const Algorithm algorithm : {Algorithm::kGrpo, Algorithm::kPpo}) {
     const std::string tag = algorithm == Algorithm::kGrpo ? "grpo" : "ppo";
     INFO(tag);
-    ExperimentConfig straight = tiny_rl_config(dir.path(), "straight_" + tag);
+    TrainingConfig straight = tiny_rl_config(dir.path(), "straight_" + tag);
     straight.trainer.algorithm = algorithm;
     straight.trainer.steps = 6;
     straight.trainer.save_every = 3;
@@ -279,11 +279,11 @@ TEST_CASE("RL stopped and resumed writes the metrics of an uninterrupted run", "
     straight.trainer.loss.kl_coef = 0.1;
     const MetricsLines expected = train(straight);
 
-    ExperimentConfig first_half = straight;
+    TrainingConfig first_half = straight;
     first_half.run.name = "resumed_" + tag;
     first_half.trainer.steps = 3;
     REQUIRE(train(first_half).size() == 3);
-    ExperimentConfig second_half = first_half;
+    TrainingConfig second_half = first_half;
     second_half.trainer.steps = 6;
     second_half.run.resume = true;
     const MetricsLines resumed = train(second_half);

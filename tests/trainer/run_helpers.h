@@ -9,7 +9,7 @@
 #include "core/process_group.h"
 #include "core/run_dir.h"
 #include "tests/catch.h"
-#include "trainer/experiment_config.h"
+#include "trainer/training_config.h"
 
 namespace terse::testing {
 
@@ -20,8 +20,8 @@ inline std::unique_ptr<ProcessGroup> single_process() {
 }
 
 // The run directory of `config` (config.run.dir / config.run.name), prepared as the CLI does.
-inline std::filesystem::path prepare_test_run(const ExperimentConfig& config) {
-  ExperimentConfig copy = config;
+inline std::filesystem::path prepare_test_run(const TrainingConfig& config) {
+  TrainingConfig copy = config;
   const std::string yaml = config_to_yaml([&](ConfigVisitor& v) { copy.visit(v); }, false);
   auto run_dir = prepare_run_directory(config.run, yaml);
   INFO(run_dir.status().ToString());

@@ -262,8 +262,8 @@ TEST_CASE("epoch sampler: permutations per epoch, resumable from its cursor", "[
   CHECK(EpochSampler(5, 12).next(12) != stream);
 }
 
-ExperimentConfig tiny_sft_config(const std::filesystem::path& dir, const std::string& name) {
-  ExperimentConfig config;
+TrainingConfig tiny_sft_config(const std::filesystem::path& dir, const std::string& name) {
+  TrainingConfig config;
   config.run.dir = dir.string();
   config.run.name = name;
   config.run.seed = 5;
@@ -283,7 +283,7 @@ ExperimentConfig tiny_sft_config(const std::filesystem::path& dir, const std::st
 }
 
 // Runs `config` in its run directory on one process; returns how the run ended.
-absl::Status run_sft(const ExperimentConfig& config) {
+absl::Status run_sft(const TrainingConfig& config) {
   const std::filesystem::path run_dir = testing::prepare_test_run(config);
   const std::unique_ptr<ProcessGroup> group = testing::single_process();
   auto trainer = SftTrainer::create(config, run_dir, *group);
@@ -294,7 +294,7 @@ absl::Status run_sft(const ExperimentConfig& config) {
 }
 
 // Trains `config` in its run directory; returns the metrics it logged.
-std::vector<std::pair<int64_t, Metrics>> train(const ExperimentConfig& config) {
+std::vector<std::pair<int64_t, Metrics>> train(const TrainingConfig& config) {
   const absl::Status status = run_sft(config);
   INFO(status.ToString());
   REQUIRE(status.ok());
@@ -306,7 +306,7 @@ std::vector<std::pair<int64_t, Metrics>> train(const ExperimentConfig& config) {
 
 TEST_CASE("SFT loss falls on a tiny arithmetic run", "[sft]") {
   TempDir dir;
-  ExperimentConfig config = tiny_sft_config(dir.path(), "falls");
+  TrainingConfig config = tiny_sft_config(dir.path(), "falls");
   config.trainer.lr = 1e-2;
   config.trainer.steps = 40;
   config.trainer.eval_every = 40;
@@ -327,7 +327,7 @@ TEST_CASE("SFT skips updates whose gradient is not finite and never saves such w
   // A learning rate that blows the weights up: later losses and gradients overflow to inf and
   // NaN. Those updates are skipped, and every checkpoint holds finite weights.
   TempDir dir;
-  ExperimentConfig config = tiny_sft_config(dir.path(), "blows_up");
+  TrainingConfig config = tiny_sft_config(dir.path(), "blows_up");
   config.trainer.lr = 1e12;
   config.trainer.steps = 6;
   config.trainer.save_every = 2;
@@ -365,14 +365,14 @@ TEST_CASE("SFT skips updates whose gradient is not finite and never saves such w
 
 TEST_CASE("SFT stopped and resumed writes the metrics of an uninterrupted run", "[sft]") {
   TempDir dir;
-  ExperimentConfig straight = tiny_sft_config(dir.path(), "straight");
+  TrainingConfig straight = tiny_sft_config(dir.path(), "straight");
   straight.trainer.steps = 6;
   const auto expected = train(straight);
 
-  ExperimentConfig first_half = tiny_sft_config(dir.path(), "resumed");
+  TrainingConfig first_half = tiny_sft_config(dir.path(), "resumed");
   first_half.trainer.steps = 3;
   REQUIRE(train(first_half).size() == 3);
-  ExperimentConfig second_half = first_half;
+  TrainingConfig second_half = first_half;
   second_half.trainer.steps = 6;
   second_half.run.resume = true;
   const auto resumed = train(second_half);

@@ -1,4 +1,4 @@
-#include "trainer/demo_config.h"
+#include "app/demo_config.h"
 
 #include "absl/strings/str_cat.h"
 

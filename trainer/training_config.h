@@ -1,5 +1,6 @@
-// The whole configuration of a terse run: one section per component. This is the schema of
-// every file in configs/ and of each run directory's config.yaml.
+// The configuration of one training run (SFT or RL): one section per component. This is the
+// schema of each run directory's config.yaml; the commands' whole config (app/experiment_config.h)
+// adds the sections of what runs above the trainer.
 #pragma once
 
 #include "absl/status/status.h"
@@ -9,12 +10,11 @@
 #include "models/model_config.h"
 #include "reward/reward_config.h"
 #include "rollout/rollout_config.h"
-#include "trainer/demo_config.h"
 #include "trainer/trainer_config.h"
 
 namespace terse {
 
-struct ExperimentConfig {
+struct TrainingConfig {
   RunConfig run;
   RuntimeConfig runtime;
   ModelConfig model;
@@ -22,7 +22,6 @@ struct ExperimentConfig {
   RewardConfig reward;
   TrainerConfig trainer;
   DataConfig data;
-  DemoConfig demo;
 
   void visit(ConfigVisitor& v);
   // Checks that involve several fields; each error names its key paths.

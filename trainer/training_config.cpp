@@ -1,11 +1,11 @@
-#include "trainer/experiment_config.h"
+#include "trainer/training_config.h"
 
 #include "absl/strings/str_cat.h"
 #include "core/status.h"
 
 namespace terse {
 
-void ExperimentConfig::visit(ConfigVisitor& v) {
+void TrainingConfig::visit(ConfigVisitor& v) {
   v.section("run", run, "Where the run writes, its seed, and how it resumes.");
   v.section("runtime", runtime, "Threads and device.");
   v.section("model", model, "The policy network.");
@@ -13,16 +13,14 @@ void ExperimentConfig::visit(ConfigVisitor& v) {
   v.section("reward", reward, "Accuracy and length terms of the reward.");
   v.section("trainer", trainer, "Optimisation.");
   v.section("data", data, "Problems: a built-in task or JSONL files, and their splits.");
-  v.section("demo", demo, "The phases of terse demo besides its RL run (trainer.*).");
 }
 
-absl::Status ExperimentConfig::validate() const {
+absl::Status TrainingConfig::validate() const {
   TERSE_RETURN_IF_ERROR(run.validate());
   TERSE_RETURN_IF_ERROR(model.validate());
   TERSE_RETURN_IF_ERROR(reward.validate());
   TERSE_RETURN_IF_ERROR(trainer.validate());
   TERSE_RETURN_IF_ERROR(data.validate());
-  TERSE_RETURN_IF_ERROR(demo.modes.validate());
   if (trainer.sft.target == SftTarget::kEffort && !reward.effort.enabled()) {
     return absl::InvalidArgumentError(
         "`trainer.sft.target` is `effort` but `reward.effort.modes` is empty: name the modes "
