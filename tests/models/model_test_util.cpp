@@ -83,6 +83,19 @@ void randomize(Transformer& model, uint64_t seed) {
   }
 }
 
+Transformer random_model(const ModelConfig& config, uint64_t seed) {
+  Transformer model(config);
+  randomize(model, seed);
+  return model;
+}
+
+double max_abs_diff(const at::Tensor& a, const at::Tensor& b) {
+  if (a.sizes() != b.sizes()) {
+    throw std::invalid_argument("max_abs_diff: the tensors' shapes differ");
+  }
+  return (a.to(at::kDouble) - b.to(at::kDouble)).abs().max().item<double>();
+}
+
 PaddedBatch pad_batch(const std::vector<std::vector<int64_t>>& sequences,
                       const std::vector<bool>& left_pad) {
   const int64_t n = static_cast<int64_t>(sequences.size());

@@ -23,6 +23,12 @@ std::vector<std::string> tiny_config_names();
 // N(0, 0.2²), so that every weight visibly changes the output.
 void randomize(Transformer& model, uint64_t seed);
 
+// A model of `config` with randomize(seed)'s weights.
+Transformer random_model(const ModelConfig& config, uint64_t seed);
+
+// The largest |a - b| in double precision; throws std::invalid_argument when shapes differ.
+double max_abs_diff(const at::Tensor& a, const at::Tensor& b);
+
 // A padded batch: each sequence's ids laid out left- or right-padded (pad id 0) in [N, T_max],
 // with attention_mask and position_ids (0.. for real tokens, 0 for padding).
 struct PaddedBatch {
