@@ -414,7 +414,11 @@ TEST_CASE("terse sft writes a run directory and refuses to reuse one", "[sft][cl
   INFO(result.out << result.err);
   REQUIRE(result.exit_code == 0);
   const std::filesystem::path run = dir / "cli";
-  CHECK(testing::read_file(run / "config.yaml").find("batch_size: 4") != std::string::npos);
+  const std::string resolved = testing::read_file(run / "config.yaml");
+  CHECK(resolved.find("batch_size: 4") != std::string::npos);
+  // A run records its training sections; the demo's settings (app/) are not part of a run.
+  CHECK(resolved.find("\ntrainer:\n") != std::string::npos);
+  CHECK(resolved.find("\ndemo:") == std::string::npos);
   auto metrics = read_metrics_log(run / kMetricsFile);
   REQUIRE(metrics.ok());
   REQUIRE(metrics->size() == 2);
