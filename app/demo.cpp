@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
@@ -10,6 +11,7 @@
 #include "app/run_report.h"
 #include "core/config_writer.h"
 #include "core/elapsed.h"
+#include "core/metrics_log.h"
 #include "core/status.h"
 #include "trainer/evaluator.h"
 #include "trainer/metric_registry.h"
@@ -61,8 +63,8 @@ absl::Status write_text(const fs::path& path, const std::string& text) {
 }
 
 absl::Status write_report(const fs::path& out, const DemoSummary& summary) {
-  TERSE_ASSIGN_OR_RETURN(const RunCurves sft, read_run_curves(out / "sft"));
-  TERSE_ASSIGN_OR_RETURN(RunCurves rl, read_run_curves(out / "rl"));
+  TERSE_ASSIGN_OR_RETURN(const RunCurves sft, read_run_curves(out / kSftPhase));
+  TERSE_ASSIGN_OR_RETURN(RunCurves rl, read_run_curves(out / kRlPhase));
   const std::vector<RunCurves> runs = {sft, rl_after_sft(std::move(rl), sft, summary.sft)};
   const std::vector<std::string> metrics = {kAccuracyMetric, kLengthMetric, "reward/accuracy",
                                             "length/mean"};
@@ -121,11 +123,11 @@ absl::StatusOr<DemoSummary> run_demo(const ExperimentConfig& config, const fs::p
   }
   const DemoConfig& demo = config.demo;
   const ExperimentConfig sft =
-      sft_phase(config, out, "sft", SftTarget::kLong, demo.sft_steps, demo.sft_lr);
+      sft_phase(config, out, kSftPhase, SftTarget::kLong, demo.sft_steps, demo.sft_lr);
   const ExperimentConfig direct = sft_phase(config, out, "no_reasoning", SftTarget::kDirect,
                                             demo.no_reasoning_steps, demo.no_reasoning_lr);
-  ExperimentConfig rl = phase_config(config, out, "rl");
-  rl.model.path = (out / "sft").string();
+  ExperimentConfig rl = phase_config(config, out, kRlPhase);
+  rl.model.path = (out / kSftPhase).string();
 
   const char* total = modes ? "4" : "3";
   if (main) console << "== 1/" << total << "  SFT on long reasoning traces\n";
@@ -158,13 +160,37 @@ absl::StatusOr<DemoSummary> run_demo(const ExperimentConfig& config, const fs::p
   return summary;
 }
 
+namespace {
+
+int64_t last_step(const RunCurves& run) { return run.rows.empty() ? 0 : run.rows.back().first; }
+
+void shift_steps(int64_t offset, RunCurves& run) {
+  for (auto& [step, metrics] : run.rows) step += offset;
+}
+
+}  // namespace
+
 RunCurves rl_after_sft(RunCurves rl, const RunCurves& sft, const PhaseFigures& sft_figures) {
-  const int64_t offset = sft.rows.empty() ? 0 : sft.rows.back().first;
-  for (auto& [step, metrics] : rl.rows) step += offset;
+  const int64_t offset = last_step(sft);
+  shift_steps(offset, rl);
   rl.rows.insert(rl.rows.begin(), {offset,
                                    {{kAccuracyMetric, sft_figures.accuracy},
                                     {kLengthMetric, sft_figures.mean_tokens}}});
   return rl;
+}
+
+bool is_demo_dir(const fs::path& dir) {
+  return !fs::exists(dir / kMetricsFile) && fs::exists(dir / kSftPhase / kMetricsFile);
+}
+
+absl::StatusOr<RunCurves> read_demo_timeline(const fs::path& demo_dir) {
+  TERSE_ASSIGN_OR_RETURN(RunCurves timeline, read_run_curves(demo_dir / kSftPhase));
+  TERSE_ASSIGN_OR_RETURN(RunCurves rl, read_run_curves(demo_dir / kRlPhase));
+  shift_steps(last_step(timeline), rl);
+  timeline.rows.insert(timeline.rows.end(), std::make_move_iterator(rl.rows.begin()),
+                       std::make_move_iterator(rl.rows.end()));
+  timeline.name = run_name(demo_dir);
+  return timeline;
 }
 
 }  // namespace terse

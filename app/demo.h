@@ -46,6 +46,14 @@ struct DemoSummary {
 // SFT model's held-out figures, where RL starts.
 RunCurves rl_after_sft(RunCurves rl, const RunCurves& sft, const PhaseFigures& sft_figures);
 
+// Whether `dir` is a demo's directory: an sft/ phase with metrics and no metrics of its own.
+bool is_demo_dir(const std::filesystem::path& dir);
+
+// A demo directory's SFT and RL phases as one run named after the directory, on one step axis:
+// SFT's rows, then RL's shifted by SFT's last step. `terse report --band` over the demo's
+// directories of several seeds draws these. NotFound naming the file when a phase has no metrics.
+absl::StatusOr<RunCurves> read_demo_timeline(const std::filesystem::path& demo_dir);
+
 // Runs the phases in `out` (created if needed) with `config`'s model, data and reward, its
 // trainer.* for the RL phase and demo.* for the others; with `modes` also the reasoning-effort
 // modes phase (app/demo_modes.h). Rank 0 writes; every rank of `group` trains each phase

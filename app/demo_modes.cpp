@@ -32,7 +32,7 @@ ExperimentConfig modes_sft_phase(const ExperimentConfig& config, const fs::path&
   const DemoModesConfig& modes = config.demo.modes;
   ExperimentConfig phase = with_modes(
       sft_phase(config, out, "modes_sft", SftTarget::kEffort, modes.sft_steps, modes.sft_lr));
-  phase.model.path = (out / "sft").string();
+  phase.model.path = (out / kSftPhase).string();
   phase.trainer.eval_every = modes.sft_steps;
   phase.trainer.save_every = modes.sft_steps;
   return phase;
@@ -97,7 +97,7 @@ absl::StatusOr<std::vector<BudgetPoint>> sft_forced_curve(const ExperimentConfig
                                                           const fs::path& out,
                                                           const std::vector<Problem>& problems,
                                                           const EvalSpec& base) {
-  TERSE_ASSIGN_OR_RETURN(PhaseModel sft, load_phase_model(phase_config(config, out, "sft")));
+  TERSE_ASSIGN_OR_RETURN(PhaseModel sft, load_phase_model(phase_config(config, out, kSftPhase)));
   std::vector<BudgetPoint> curve;
   curve.reserve(config.demo.modes.ladder.size());
   for (const int64_t budget : config.demo.modes.ladder) {
@@ -185,7 +185,8 @@ absl::StatusOr<ModesSummary> evaluate_modes(const ExperimentConfig& config, cons
     summary.budget_curve.push_back(budget_point(budget, result));
   }
   TERSE_ASSIGN_OR_RETURN(summary.sft_forced, sft_forced_curve(config, out, problems, greedy));
-  TERSE_ASSIGN_OR_RETURN(PhaseModel compressed, load_phase_model(phase_config(config, out, "rl")));
+  TERSE_ASSIGN_OR_RETURN(PhaseModel compressed,
+                         load_phase_model(phase_config(config, out, kRlPhase)));
   summary.no_request =
       budget_point(-1, evaluate(compressed.model, *compressed.tokenizer, problems, greedy));
   return summary;

@@ -18,6 +18,10 @@
 
 namespace terse {
 
+// The run directories of the long-reasoning SFT phase and the RL phase under the demo's.
+inline constexpr char kSftPhase[] = "sft";
+inline constexpr char kRlPhase[] = "rl";
+
 // `config` as the phase `name` under `out`: resumed when its run directory exists.
 ExperimentConfig phase_config(const ExperimentConfig& config, const std::filesystem::path& out,
                               const std::string& name);

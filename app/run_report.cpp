@@ -15,11 +15,14 @@ namespace terse {
 
 namespace fs = std::filesystem;
 
+std::string run_name(const fs::path& run_dir) {
+  const fs::path name = run_dir.filename().empty() ? run_dir.parent_path() : run_dir;
+  return name.filename().string();
+}
+
 absl::StatusOr<RunCurves> read_run_curves(const fs::path& run_dir) {
   TERSE_ASSIGN_OR_RETURN(auto rows, read_metrics_log(run_dir / kMetricsFile));
-  fs::path name = run_dir;
-  if (name.filename().empty()) name = name.parent_path();  // "runs/a/" names "a"
-  return RunCurves{name.filename().string(), std::move(rows)};
+  return RunCurves{run_name(run_dir), std::move(rows)};
 }
 
 std::optional<double> final_metric(const RunCurves& run, const std::string& metric) {

@@ -21,6 +21,9 @@ struct RunCurves {
   std::vector<std::pair<int64_t, Metrics>> rows;  // (step, metrics) in file order
 };
 
+// A run's name: its directory's last component ("runs/a/" names "a").
+std::string run_name(const std::filesystem::path& run_dir);
+
 // Reads `run_dir`/metrics.jsonl. NotFound naming the file when it is missing.
 absl::StatusOr<RunCurves> read_run_curves(const std::filesystem::path& run_dir);
 

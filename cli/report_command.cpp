@@ -1,9 +1,11 @@
 // `terse report RUN_DIR [RUN_DIR …]`: one self-contained HTML page of the runs' curves. A sweep
-// directory (from `terse sweep`) also gets its summary rewritten, and stands for its runs.
+// directory (from `terse sweep`) also gets its summary rewritten, and stands for its runs; a demo
+// directory stands for its SFT and RL phases, one after the other.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "app/demo.h"
 #include "app/run_report.h"
 #include "app/sweep_state.h"
 #include "app/sweep_summary.h"
@@ -19,8 +21,9 @@ class ReportCommand : public Command {
  public:
   void add_options(CLI::App& app) override {
     app.add_option("runs", run_dirs_,
-                   "Run directories (each with a metrics.jsonl), or sweep directories (each "
-                   "with a sweep.json: writes summary.csv, summary.md and pareto.svg there).")
+                   "Run directories (each with a metrics.jsonl), sweep directories (each "
+                   "with a sweep.json: writes summary.csv, summary.md and pareto.svg there), or "
+                   "`terse demo` directories (SFT and RL on one step axis).")
         ->required();
     app.add_option("--out", out_,
                    "Where to write the page (default: report.html in the first "
@@ -40,7 +43,8 @@ class ReportCommand : public Command {
         TERSE_RETURN_IF_ERROR(add_sweep(dir, &runs));
         continue;
       }
-      TERSE_ASSIGN_OR_RETURN(RunCurves run, read_run_curves(dir));
+      TERSE_ASSIGN_OR_RETURN(RunCurves run,
+                             is_demo_dir(dir) ? read_demo_timeline(dir) : read_run_curves(dir));
       runs.push_back(std::move(run));
     }
     if (runs.empty()) return absl::OkStatus();  // sweeps whose runs have not started

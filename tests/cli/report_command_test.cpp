@@ -54,6 +54,27 @@ TEST_CASE("terse report overlays runs and tabulates final values", "[report]") {
   CHECK(parsed.out == "ok\n");
 }
 
+TEST_CASE("terse report --band over demo directories: one band on SFT's and RL's axis",
+          "[report]") {
+  TempDir dir;
+  for (const char* seed : {"s0", "s1"}) {
+    write_run(dir / seed / "sft", seed[1] == '0' ? 10 : 2);  // steps 1-5
+    write_run(dir / seed / "rl", 5);                         // steps 1-5, drawn as 6-10
+  }
+  const std::string out = (dir / "band.html").string();
+  const auto result = run_command(terse_command("report --band '" + (dir / "s0").string() + "' '" +
+                                                (dir / "s1").string() +
+                                                "' --metrics length/mean --out '" + out + "'"));
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  const std::string html = read_file(out);
+  CHECK(testing::occurrences(html, "<polygon class=\"band\"") == 1);
+  CHECK(testing::occurrences(html, "<polyline") == 1);
+  // Ten steps on one axis; the final length is RL's (100 - 5 * 5), not SFT's (50 or 90).
+  CHECK_THAT(html, Catch::Contains("<td>s0</td><td>10</td><td>75</td>"));
+  CHECK_THAT(html, Catch::Contains("mean of 2 runs"));
+}
+
 TEST_CASE("terse report names a run directory without metrics", "[report]") {
   TempDir dir;
   std::filesystem::create_directories(dir / "empty");
