@@ -37,6 +37,7 @@ class KvCache {
   int64_t num_layers() const { return keys_.size(0); }
   int64_t batch() const { return keys_.size(1); }
   int64_t capacity() const { return keys_.size(3); }
+  at::ScalarType dtype() const { return keys_.scalar_type(); }
   // Tokens held per sequence [N].
   const std::vector<int64_t>& lengths() const { return lengths_; }
 

@@ -214,6 +214,37 @@ TEST_CASE("a bfloat16 model runs and stays close to float32", "[model]") {
   CHECK(max_abs_diff(cached, got) < 0.05);
 }
 
+TEST_CASE("with bf16 products the cache is bf16 and decodes exactly as a float32 cache",
+          "[model][bf16]") {
+  const std::string name = GENERATE(from_range(testing::tiny_config_names()));
+  INFO("config " << name);
+  ModelConfig config = tiny_config(name);
+  config.compute_dtype = ComputeDType::kBFloat16;
+  Transformer model = random_model(config, 23);
+  REQUIRE(model->bf16_autocast());
+  torch::NoGradGuard no_grad;
+  KvCache cache = model->new_cache(2, 12);
+  CHECK(cache.dtype() == at::kBFloat16);
+  KvCache fp32_cache(config.num_layers, 2, config.num_kv_heads, 12, config.resolved_head_dim(),
+                     at::TensorOptions().dtype(at::kFloat));
+  // A ragged prompt, then three decoding steps through each cache: the same logits, bit for bit.
+  const auto prompt = pad_batch(
+      {random_ids(5, config.vocab_size, 7), random_ids(3, config.vocab_size, 8)}, {true, true});
+  const auto step = [&](KvCache& kv, const at::Tensor& ids, const at::Tensor& mask,
+                        const at::Tensor& positions) {
+    return model->logits(model->forward_cached(ids, mask, positions, kv));
+  };
+  CHECK(at::equal(step(cache, prompt.ids, prompt.attention_mask, prompt.position_ids),
+                  step(fp32_cache, prompt.ids, prompt.attention_mask, prompt.position_ids)));
+  for (int64_t t = 0; t < 3; ++t) {
+    const at::Tensor ids = at::full({2, 1}, 3 + t, at::kLong);
+    const at::Tensor positions = at::tensor({5 + t, 3 + t}, at::kLong).view({2, 1});
+    const at::Tensor mask = at::ones({2, 1}, at::kLong);
+    INFO("decoding step " << t);
+    CHECK(at::equal(step(cache, ids, mask, positions), step(fp32_cache, ids, mask, positions)));
+  }
+}
+
 TEST_CASE("the value head maps each hidden state to one float32 value", "[model]") {
   ModelConfig config = tiny_config("qwen3");
   config.value_head = true;
