@@ -61,6 +61,40 @@ int64_t count_parameters(Transformer& model) {
   return total;
 }
 
+// The weights a decoding step multiplies by: every 2-D parameter but the input embedding (which
+// is looked up), unless the output layer shares it.
+std::vector<at::Tensor> decode_weights(Transformer& model) {
+  std::vector<at::Tensor> weights;
+  const auto named = model->named_parameters();
+  const bool tied = !named.contains("lm_head.weight");
+  for (const auto& item : named) {
+    if (item.value().dim() == 2 && (tied || item.key() != "embed_tokens.weight")) {
+      weights.push_back(item.value());
+    }
+  }
+  return weights;
+}
+
+// One decoding step's linear products alone: each weight of `weights` applied to `batch` random
+// rows, in model order, so the weights stream through the caches as they do when decoding. The
+// median of `passes` steps, in seconds; the bound the layers' products put on a decoding step.
+double time_decode_linears(const std::vector<at::Tensor>& weights, int64_t batch, int passes) {
+  torch::NoGradGuard no_grad;
+  std::vector<at::Tensor> inputs;  // [batch, in] per weight [out, in]
+  for (const at::Tensor& w : weights) inputs.push_back(at::randn({batch, w.size(1)}, w.options()));
+  std::vector<double> seconds;
+  for (int pass = 0; pass <= passes; ++pass) {  // pass 0 warms up
+    const auto start = std::chrono::steady_clock::now();
+    for (size_t i = 0; i < weights.size(); ++i) at::linear(inputs[i], weights[i]);
+    if (pass > 0) {
+      seconds.push_back(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+  }
+  std::nth_element(seconds.begin(), seconds.begin() + passes / 2, seconds.end());
+  return seconds[static_cast<size_t>(passes / 2)];
+}
+
 absl::StatusOr<json> bench_rollout(const RolloutBenchSpec& spec) {
   ModelConfig config;
   TERSE_RETURN_IF_ERROR(apply_hf_config(spec.model_config, &config));
@@ -94,12 +128,31 @@ absl::StatusOr<json> bench_rollout(const RolloutBenchSpec& spec) {
   const int64_t params = count_parameters(model);
   const double peak = measure_matmul_gflops(matmul_dtype(spec.dtype), 1024, 1.0, device);
   const double model_gflops = 2.0 * static_cast<double>(params) * new_tokens / seconds / 1e9;
-  return json{{"benchmark", "rollout"},     {"tokens_per_s", new_tokens / seconds},
-              {"params", params},           {"model_gflops", model_gflops},
-              {"matmul_peak_gflops", peak}, {"roofline_fraction", model_gflops / peak},
-              {"seconds", seconds},         {"new_tokens", new_tokens},
-              {"batch", spec.batch},        {"prompt_len", spec.prompt_len},
-              {"threads", spec.threads},    {"dtype", spec.dtype}};
+  // The prompts' forward pass is model arithmetic too; the headline figure counts new tokens.
+  const double prompt_tokens = static_cast<double>(spec.batch * spec.prompt_len);
+  const double all_gflops = model_gflops * (new_tokens + prompt_tokens) / new_tokens;
+  const std::vector<at::Tensor> weights = decode_weights(model);
+  int64_t weight_numel = 0;
+  for (const at::Tensor& w : weights) weight_numel += w.numel();
+  const double linears_s = time_decode_linears(weights, spec.batch, 20);
+  const double linears_gflops =
+      2.0 * static_cast<double>(weight_numel * spec.batch) / linears_s / 1e9;
+  return json{{"benchmark", "rollout"},
+              {"tokens_per_s", new_tokens / seconds},
+              {"params", params},
+              {"model_gflops", model_gflops},
+              {"matmul_peak_gflops", peak},
+              {"roofline_fraction", model_gflops / peak},
+              {"roofline_fraction_with_prompts", all_gflops / peak},
+              {"ms_per_step", 1e3 * seconds * spec.batch / new_tokens},
+              {"decode_linears_ms", 1e3 * linears_s},
+              {"decode_linears_fraction", linears_gflops / peak},
+              {"seconds", seconds},
+              {"new_tokens", new_tokens},
+              {"batch", spec.batch},
+              {"prompt_len", spec.prompt_len},
+              {"threads", spec.threads},
+              {"dtype", spec.dtype}};
 }
 
 struct TrainBenchSpec {

@@ -1,6 +1,7 @@
 // Runs the `terse` binary as a user would: help, exit codes, config errors, doctor.
 #include <algorithm>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 
@@ -229,6 +230,30 @@ TEST_CASE("doctor reports the build and a matmul measurement", "[cli][doctor]") 
   // terse keeps freed memory itself, so reallocating a block costs (almost) no page faults.
   CHECK_THAT(result.out, Catch::Contains("allocator: freed memory kept for reuse"));
   CHECK_THAT(result.out, !Catch::Contains("WARNING: memory freed"));
+}
+
+TEST_CASE("bench rollout splits a decoding step into its products and the rest", "[cli][bench]") {
+  TempDir dir;
+  write_file(dir / "config.json",
+             R"({"model_type": "llama", "vocab_size": 64, "hidden_size": 32,
+                 "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2,
+                 "intermediate_size": 48, "tie_word_embeddings": false})");
+  const auto result =
+      run_command(terse_command("bench rollout --model-config " + (dir / "config.json").string() +
+                                " --batch 4 --prompt-len 4 --new-tokens 8 --json"));
+  INFO(result.out << result.err);
+  REQUIRE(result.exit_code == 0);
+  const nlohmann::json bench = nlohmann::json::parse(result.out);
+  CHECK(bench.at("new_tokens") == 32);
+  // 16 prompt tokens beside 32 new ones: the prompts' forward pass adds half the arithmetic.
+  CHECK(bench.at("roofline_fraction_with_prompts").get<double>() ==
+        Approx(1.5 * bench.at("roofline_fraction").get<double>()));
+  CHECK(bench.at("ms_per_step").get<double>() ==
+        Approx(1e3 * bench.at("seconds").get<double>() / 8));  // 8 decoding steps
+  const double linears_ms = bench.at("decode_linears_ms").get<double>();
+  CHECK(linears_ms > 0);
+  CHECK(linears_ms < bench.at("ms_per_step").get<double>());
+  CHECK(bench.at("decode_linears_fraction").get<double>() > 0);
 }
 
 TEST_CASE("doctor catches the allocator trap", "[cli][doctor]") {
