@@ -81,11 +81,14 @@ std::vector<at::Tensor> decode_weights(Transformer& model) {
 double time_decode_linears(const std::vector<at::Tensor>& weights, int64_t batch, int passes) {
   torch::NoGradGuard no_grad;
   std::vector<at::Tensor> inputs;  // [batch, in] per weight [out, in]
+  inputs.reserve(weights.size());
   for (const at::Tensor& w : weights) inputs.push_back(at::randn({batch, w.size(1)}, w.options()));
   std::vector<double> seconds;
   for (int pass = 0; pass <= passes; ++pass) {  // pass 0 warms up
     const auto start = std::chrono::steady_clock::now();
-    for (size_t i = 0; i < weights.size(); ++i) at::linear(inputs[i], weights[i]);
+    at::Tensor out;
+    for (size_t i = 0; i < weights.size(); ++i) out = at::linear(inputs[i], weights[i]);
+    if (out.is_cuda()) out.sum().item<float>();  // waits for the GPU's queue
     if (pass > 0) {
       seconds.push_back(
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
