@@ -36,7 +36,8 @@ std::optional<double> final_metric(const RunCurves& run, const std::string& metr
 namespace {
 
 PlotSeries series_of(const RunCurves& run, const std::string& metric) {
-  PlotSeries series{run.name, {}};
+  PlotSeries series;
+  series.name = run.name;
   for (const auto& [step, metrics] : run.rows) {
     const auto found = metrics.find(metric);
     if (found != metrics.end()) {

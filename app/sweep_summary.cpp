@@ -149,7 +149,10 @@ std::vector<SeedGroup> group_over_seeds(const std::vector<std::string>& keys,
     auto group = std::find_if(groups.begin(), groups.end(),
                               [&](const SeedGroup& g) { return g.values == values; });
     if (group == groups.end()) {
-      groups.push_back({values.empty() ? "all" : absl::StrJoin(values, " "), values});
+      SeedGroup fresh;
+      fresh.name = values.empty() ? "all" : absl::StrJoin(values, " ");
+      fresh.values = values;
+      groups.push_back(std::move(fresh));
       figures.emplace_back();
       group = groups.end() - 1;
     }

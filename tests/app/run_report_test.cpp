@@ -30,7 +30,8 @@ TEST_CASE("a chart draws one polyline per series with its points", "[svg]") {
   PlotOptions options;
   options.title = "length <mean>";
   const std::string svg = svg_line_chart(
-      {{"run a", {{0, 1}, {1, 2}, {2, 3}}}, {"run b", {{0, 2}, {2, std::nan("")}}}}, options);
+      {{"run a", {{0, 1}, {1, 2}, {2, 3}}, {}}, {"run b", {{0, 2}, {2, std::nan("")}}, {}}},
+      options);
   CHECK(testing::occurrences(svg, "<polyline") == 2);
   CHECK_THAT(svg, Catch::Contains("length &lt;mean&gt;"));
   const size_t first = svg.find("points=\"");
