@@ -8,6 +8,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -61,6 +62,13 @@ int64_t count_parameters(Transformer& model) {
   return total;
 }
 
+double median(std::vector<double> values) {
+  if (values.empty()) return 0.0;
+  std::sort(values.begin(), values.end());
+  const size_t mid = values.size() / 2;
+  return values.size() % 2 == 1 ? values[mid] : 0.5 * (values[mid - 1] + values[mid]);
+}
+
 // The weights a decoding step multiplies by: every 2-D parameter but the input embedding (which
 // is looked up), unless the output layer shares it.
 std::vector<at::Tensor> decode_weights(Transformer& model) {
@@ -94,8 +102,7 @@ double time_decode_linears(const std::vector<at::Tensor>& weights, int64_t batch
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
   }
-  std::nth_element(seconds.begin(), seconds.begin() + passes / 2, seconds.end());
-  return seconds[static_cast<size_t>(passes / 2)];
+  return median(std::move(seconds));
 }
 
 absl::StatusOr<json> bench_rollout(const RolloutBenchSpec& spec) {
@@ -239,13 +246,6 @@ struct StepBenchSpec {
   int64_t steps = 6;                    // RL steps; medians over them are reported
   std::vector<std::string> words;       // config files and overrides on top of the demo's config
 };
-
-double median(std::vector<double> values) {
-  if (values.empty()) return 0.0;
-  std::sort(values.begin(), values.end());
-  const size_t mid = values.size() / 2;
-  return values.size() % 2 == 1 ? values[mid] : 0.5 * (values[mid - 1] + values[mid]);
-}
 
 // Median over the logged steps of one metric (0 where a step lacks it).
 double median_of(const MetricsLogLines& lines, const std::string& key) {
