@@ -182,7 +182,9 @@ class EvalCommand : public Command {
     if (!task_.empty()) {
       words.push_back(absl::StrCat("data.task=", task_));
     } else {
+      // Only the test split is read; the config still names a train split for every JSONL task.
       words.push_back("data.task=jsonl");
+      words.push_back(absl::StrCat("data.jsonl.train_path=", dataset_));
       words.push_back(absl::StrCat("data.jsonl.test_path=", dataset_));
     }
     TERSE_ASSIGN_OR_RETURN(config_, load_experiment_config(words));

@@ -205,6 +205,17 @@ TEST_CASE("terse eval and terse export on a tiny SFT run", "[eval][export]") {
   CHECK_THAT(lines, Catch::Contains("\"correct\":"));
   CHECK_THAT(lines, Catch::Contains("\"think_tokens\":"));
 
+  // A JSONL file of the user's own problems (GSM8K style), with no config beside it.
+  const std::string own = (dir / "own.jsonl").string();
+  testing::write_file(own,
+                      "{\"question\": \"add 2+3\", \"answer\": \"#### 5\"}\n"
+                      "{\"question\": \"add 4+4\", \"answer\": \"#### 8\"}\n");
+  const auto on_file = testing::run_command(testing::terse_command(
+      "eval --model '" + run + "' --dataset '" + own + "' --max-new-tokens 12"));
+  INFO(on_file.err);
+  REQUIRE(on_file.exit_code == 0);
+  CHECK_THAT(on_file.out, Catch::Contains("on 2 problems"));
+
   // A thinking budget of 0 forces "</think>" at once; contemplating: 3 lines of thought per
   // problem, one graded answer each (the figures are checked by hand above).
   const std::string voted = (dir / "voted.jsonl").string();
