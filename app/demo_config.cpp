@@ -19,7 +19,7 @@ void DemoModesConfig::visit(ConfigVisitor& v) {
   v.field("sft_steps", sft_steps,
           "Steps of the SFT that gives every mode its start, from the demo's SFT model: a "
           "request for no thinking learns the direct answer, one without a budget the long "
-          "trace, a budget of B tokens the long trace's blocks that fit B.",
+          "trace, a budget of B tokens the long trace's optional blocks in order while they fit B.",
           Range::at_least(1));
   v.field("sft_lr", sft_lr, "Its peak learning rate; cosine decay to a tenth of it.",
           Range::above(0));

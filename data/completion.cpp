@@ -28,47 +28,40 @@ std::string direct_completion(const Problem& problem) {
 
 namespace {
 
-// The long trace's pieces in order, grouped: a core step on its own, a run of optional blocks
-// between core steps together. Empty when the core steps are not found in order.
-std::vector<std::pair<std::string, bool>> trace_runs(const Problem& problem) {
+// The long trace's pieces (split at `;`) in order, each marked optional or a core step. Empty
+// when the core steps are not found in order.
+std::vector<std::pair<absl::string_view, bool>> trace_pieces(const Problem& problem) {
   const std::vector<absl::string_view> core = absl::StrSplit(problem.core_trace, ';');
-  std::vector<std::pair<std::string, bool>> runs;  // (text, optional)
+  std::vector<std::pair<absl::string_view, bool>> pieces;  // (text, optional)
   size_t next_core = 0;
   for (const absl::string_view piece : absl::StrSplit(problem.long_trace, ';')) {
-    if (next_core < core.size() && piece == core[next_core]) {
-      runs.emplace_back(std::string(piece), false);
-      ++next_core;
-    } else if (!runs.empty() && runs.back().second) {
-      absl::StrAppend(&runs.back().first, ";", piece);
-    } else {
-      runs.emplace_back(std::string(piece), true);
-    }
+    const bool is_core = next_core < core.size() && piece == core[next_core];
+    pieces.emplace_back(piece, !is_core);
+    if (is_core) ++next_core;
   }
-  if (next_core != core.size()) runs.clear();
-  return runs;
+  if (next_core != core.size()) pieces.clear();
+  return pieces;
 }
 
 }  // namespace
 
 std::string fitted_trace(const Problem& problem, int64_t think_tokens) {
   if (problem.core_trace.empty()) return problem.long_trace;
-  const std::vector<std::pair<std::string, bool>> runs = trace_runs(problem);
-  if (runs.empty()) return problem.long_trace;
+  const std::vector<std::pair<absl::string_view, bool>> pieces = trace_pieces(problem);
+  if (pieces.empty()) return problem.long_trace;
   // Every kept piece costs its tokens and one `;` but the first.
   int64_t used = count_tokens(problem.core_trace);
-  std::vector<bool> keep(runs.size());
-  for (size_t i = 0; i < runs.size(); ++i) {
-    if (!runs[i].second) {
-      keep[i] = true;
-    } else if (used + count_tokens(runs[i].first) + 1 <= think_tokens) {
-      keep[i] = true;
-      used += count_tokens(runs[i].first) + 1;
-    }
-  }
+  bool filling = true;  // no optional block has been left out yet
   std::vector<absl::string_view> kept;
-  kept.reserve(runs.size());
-  for (size_t i = 0; i < runs.size(); ++i) {
-    if (keep[i]) kept.push_back(runs[i].first);
+  kept.reserve(pieces.size());
+  for (const auto& [text, optional] : pieces) {
+    if (optional) {
+      const int64_t cost = count_tokens(text) + 1;
+      filling = filling && used + cost <= think_tokens;
+      if (!filling) continue;
+      used += cost;
+    }
+    kept.push_back(text);
   }
   return absl::StrJoin(kept, ";");
 }

@@ -30,11 +30,12 @@ std::string core_completion(const Problem& problem);
 // `<think></think><answer>ANSWER</answer>`: the no-reasoning baseline's completion.
 std::string direct_completion(const Problem& problem);
 
-// A trace of `problem` that thinks at most `think_tokens` tokens: its core steps, and of the
-// long trace's optional blocks each run (the blocks between two core steps), in order, that
-// still fits; a run that does not fit is left out and later ones may still fit. The core trace
-// when even it is longer; the long trace when the problem has no core trace (JSONL) or its core
-// steps are not found in order among the long trace's pieces.
+// A trace of `problem` that thinks at most `think_tokens` tokens: its core steps, and the long
+// trace's optional blocks in order up to the first that no longer fits (a prefix of the long
+// trace's reasoning, so a larger budget keeps everything a smaller one keeps, and a block is
+// never kept without the blocks before it that it may refer to). The core trace when even it is
+// longer; the long trace when the problem has no core trace (JSONL) or its core steps are not
+// found in order among the long trace's pieces.
 std::string fitted_trace(const Problem& problem, int64_t think_tokens);
 // make_completion(fitted_trace(problem, think_tokens), answer).
 std::string fitted_completion(const Problem& problem, int64_t think_tokens);

@@ -17,7 +17,7 @@ void SftConfig::visit(ConfigVisitor& v) {
                "Completion to learn: long, core (necessary steps only), direct (answer only), or "
                "effort: each prompt asks for a mode or budget of reward.effort (drawn as RL draws "
                "them) and learns the direct answer for budget 0, the long trace for none (-1), "
-               "and for B tokens the long trace's optional blocks that fit B.");
+               "and for B tokens the long trace's optional blocks in order while they fit B.");
   v.field("eval_generate", eval_generate,
           "Test problems decoded greedily at each evaluation, adding eval/accuracy, "
           "eval/length_mean and eval/tokens_per_correct to eval/loss; 0 computes the loss only.",
