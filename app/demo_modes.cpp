@@ -5,6 +5,7 @@
 #include "app/demo_phases.h"
 #include "app/svg_plot.h"
 #include "core/status.h"
+#include "data/completion.h"
 #include "reward/length_target.h"
 #include "rollout/think_tags.h"
 
@@ -111,6 +112,30 @@ absl::StatusOr<std::vector<BudgetPoint>> sft_forced_curve(const ExperimentConfig
   return curve;
 }
 
+}  // namespace
+
+std::vector<BudgetPoint> fitted_curve(const std::vector<Problem>& problems,
+                                      const std::vector<int64_t>& ladder) {
+  std::vector<BudgetPoint> curve;
+  curve.reserve(ladder.size());
+  for (const int64_t budget : ladder) {
+    std::vector<EvalSample> traces(problems.size());
+    for (size_t i = 0; i < problems.size(); ++i) {
+      // A budget of 0 learns the direct answer (trainer/sft_batch.h sft_completions).
+      const std::string completion =
+          budget == 0 ? direct_completion(problems[i]) : fitted_completion(problems[i], budget);
+      traces[i].tokens = count_tokens(completion);
+      traces[i].think_tokens = budget == 0 ? 0 : count_tokens(fitted_trace(problems[i], budget));
+      traces[i].correct = true;
+    }
+    const EvalResult result = summarize(traces, static_cast<int64_t>(problems.size()));
+    curve.push_back(budget_point(budget, result));
+  }
+  return curve;
+}
+
+namespace {
+
 nlohmann::json point_json(const BudgetPoint& p) {
   return {{"budget", p.budget},
           {"accuracy", p.accuracy},
@@ -137,6 +162,10 @@ std::string budget_chart(const ModesSummary& s, double BudgetPoint::*value,
   std::vector<PlotSeries> series = {
       curve_series("modes model, asked for N", s.budget_curve, value),
       curve_series("SFT model, thinking ended at N", s.sft_forced, value)};
+  if (value == &BudgetPoint::mean_think_tokens && !s.fitted.empty()) {
+    series.push_back(
+        curve_series("whole blocks that fit N (effort SFT's targets)", s.fitted, value));
+  }
   if (!s.budget_curve.empty()) {
     const double y = s.no_request.*value;
     series.push_back({"compressed model, no request",
@@ -185,6 +214,7 @@ absl::StatusOr<ModesSummary> evaluate_modes(const ExperimentConfig& config, cons
     summary.budget_curve.push_back(budget_point(budget, result));
   }
   TERSE_ASSIGN_OR_RETURN(summary.sft_forced, sft_forced_curve(config, out, problems, greedy));
+  summary.fitted = fitted_curve(problems, modes.ladder);
   TERSE_ASSIGN_OR_RETURN(PhaseModel compressed,
                          load_phase_model(phase_config(config, out, kRlPhase)));
   summary.no_request =
@@ -209,6 +239,7 @@ nlohmann::json modes_json(const ModesSummary& s) {
   };
   json["budget_curve"] = curve(s.budget_curve);
   json["sft_forced"] = curve(s.sft_forced);
+  json["fitted"] = curve(s.fitted);
   json["no_request"] = point_json(s.no_request);
   json["problems"] = s.problems;
   return json;
@@ -246,13 +277,15 @@ void print_modes(const ModesSummary& s, std::ostream& console) {
         absl::StrCat(m.name, m.parallel > 1 ? absl::StrCat(" (", m.parallel, " lines)") : ""),
         m.accuracy, m.mean_tokens, m.mean_think_tokens);
   }
-  console << absl::StrFormat("\n  %8s %22s %26s\n", "budget N", "modes model: acc  think",
-                             "SFT forced at N: acc  think");
-  for (size_t i = 0; i < s.budget_curve.size() && i < s.sft_forced.size(); ++i) {
+  console << absl::StrFormat("\n  %8s %28s %26s %16s\n", "budget N", "modes model: acc  think  err",
+                             "SFT forced at N: acc  think", "fitted: think");
+  for (size_t i = 0; i < s.budget_curve.size() && i < s.sft_forced.size() && i < s.fitted.size();
+       ++i) {
     const BudgetPoint& a = s.budget_curve[i];
     const BudgetPoint& b = s.sft_forced[i];
-    console << absl::StrFormat("  %8d %16.3f %6.1f %20.3f %6.1f\n", a.budget, a.accuracy,
-                               a.mean_think_tokens, b.accuracy, b.mean_think_tokens);
+    console << absl::StrFormat("  %8d %17.3f %6.1f %4.2f %20.3f %6.1f %16.1f\n", a.budget,
+                               a.accuracy, a.mean_think_tokens, a.adherence.relative_error,
+                               b.accuracy, b.mean_think_tokens, s.fitted[i].mean_think_tokens);
   }
 }
 

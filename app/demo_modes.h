@@ -45,6 +45,7 @@ struct ModesSummary {
   std::vector<ModeFigures> modes;
   std::vector<BudgetPoint> budget_curve;  // the modes model, asked "Think for N tokens."
   std::vector<BudgetPoint> sft_forced;    // the demo's SFT model, thinking ended at N tokens
+  std::vector<BudgetPoint> fitted;        // the effort SFT's targets: whole blocks that fit N
   BudgetPoint no_request;                 // the demo's compressed (RL) model, asked for nothing
   int64_t problems = 0;                   // held-out problems per point
 };
@@ -58,10 +59,16 @@ absl::Status train_modes(const ExperimentConfig& config, const std::filesystem::
 absl::StatusOr<ModesSummary> evaluate_modes(const ExperimentConfig& config,
                                             const std::filesystem::path& out);
 
+// The effort SFT's own targets for each budget of `ladder` (data/completion.h fitted_trace; the
+// direct answer at 0), scored like a model's answers: how closely a trace made of the task's
+// whole reasoning blocks can keep to each budget. No model runs; accuracy is 1.
+std::vector<BudgetPoint> fitted_curve(const std::vector<Problem>& problems,
+                                      const std::vector<int64_t>& ladder);
+
 // summary.json's "modes" section: an object per mode (accuracy, mean_tokens, mean_think_tokens,
-// empty_think, budget, parallel), then "budget_curve", "sft_forced" (lists of budget, accuracy,
-// mean_tokens, mean_think_tokens, adherence {relative_error, over_fraction}), "no_request" and
-// "problems".
+// empty_think, budget, parallel), then "budget_curve", "sft_forced", "fitted" (lists of budget,
+// accuracy, mean_tokens, mean_think_tokens, adherence {relative_error, over_fraction}),
+// "no_request" and "problems".
 nlohmann::json modes_json(const ModesSummary& summary);
 
 // report.html's modes section: the table of modes and the charts of accuracy and thinking tokens

@@ -146,13 +146,15 @@ TEST_CASE("terse demo --modes trains one model in every effort mode and measures
   }
   CHECK(m.at("instant").at("budget") == 0);
   CHECK(m.at("contemplating").at("budget") == -1);
-  for (const char* curve : {"budget_curve", "sft_forced"}) {
+  for (const char* curve : {"budget_curve", "sft_forced", "fitted"}) {
     INFO(curve);
     REQUIRE(m.at(curve).size() == 2);
     CHECK(m.at(curve)[0].at("budget") == 0);
     CHECK(m.at(curve)[1].at("budget") == 4);
     CHECK(m.at(curve)[1].at("adherence").at("over_fraction").get<double>() >= 0);
   }
+  CHECK(m.at("fitted")[0].at("mean_think_tokens") == 0);  // budget 0: the direct answer
+  CHECK(m.at("fitted")[1].at("accuracy") == 1);
   CHECK(m.at("no_request").at("budget") == -1);
   const std::string report = testing::read_file(out / "report.html");
   CHECK_THAT(report, Catch::Contains("Reasoning-effort modes"));
