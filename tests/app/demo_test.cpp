@@ -113,7 +113,7 @@ TEST_CASE("terse demo --modes trains one model in every effort mode and measures
   INFO(result.out << result.err);
   REQUIRE(result.exit_code == 0);
   CHECK_THAT(result.out, Catch::Contains("== 4/4"));
-  CHECK_THAT(result.out, Catch::Contains("contemplating (4 lines)"));
+  CHECK_THAT(result.out, Catch::Contains("contemplating (5 lines)"));
 
   // The effort SFT starts from the demo's SFT model; both phases ask for the modes and RL scores
   // each request with L1-Exact on the thinking tokens.
@@ -134,7 +134,7 @@ TEST_CASE("terse demo --modes trains one model in every effort mode and measures
   const nlohmann::json& m = summary.at("modes");
   CHECK(m.at("problems") == 3);
   const std::vector<std::pair<std::string, int>> expected = {
-      {"instant", 1}, {"thinking", 1}, {"contemplating", 4}};
+      {"instant", 1}, {"thinking", 1}, {"contemplating", 5}};
   for (const auto& [name, lines] : expected) {
     INFO(name);
     CHECK(m.at(name).at("parallel") == lines);
