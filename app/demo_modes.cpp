@@ -122,10 +122,9 @@ std::vector<BudgetPoint> fitted_curve(const std::vector<Problem>& problems,
     std::vector<EvalSample> traces(problems.size());
     for (size_t i = 0; i < problems.size(); ++i) {
       // A budget of 0 learns the direct answer (trainer/sft_batch.h sft_completions).
-      const std::string completion =
-          budget == 0 ? direct_completion(problems[i]) : fitted_completion(problems[i], budget);
-      traces[i].tokens = count_tokens(completion);
-      traces[i].think_tokens = budget == 0 ? 0 : count_tokens(fitted_trace(problems[i], budget));
+      const std::string trace = budget == 0 ? "" : fitted_trace(problems[i], budget);
+      traces[i].tokens = count_tokens(make_completion(trace, problems[i].answer));
+      traces[i].think_tokens = count_tokens(trace);
       traces[i].correct = true;
     }
     const EvalResult result = summarize(traces, static_cast<int64_t>(problems.size()));
