@@ -121,8 +121,7 @@ std::vector<BudgetPoint> fitted_curve(const std::vector<Problem>& problems,
   for (const int64_t budget : ladder) {
     std::vector<EvalSample> traces(problems.size());
     for (size_t i = 0; i < problems.size(); ++i) {
-      // A budget of 0 learns the direct answer (trainer/sft_batch.h sft_completions).
-      const std::string trace = budget == 0 ? "" : fitted_trace(problems[i], budget);
+      const std::string trace = budget_trace(problems[i], budget);
       traces[i].tokens = count_tokens(make_completion(trace, problems[i].answer));
       traces[i].think_tokens = count_tokens(trace);
       traces[i].correct = true;

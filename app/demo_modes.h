@@ -59,7 +59,7 @@ absl::Status train_modes(const ExperimentConfig& config, const std::filesystem::
 absl::StatusOr<ModesSummary> evaluate_modes(const ExperimentConfig& config,
                                             const std::filesystem::path& out);
 
-// The effort SFT's own targets for each budget of `ladder` (data/completion.h fitted_trace; the
+// The effort SFT's own targets for each budget of `ladder` (data/completion.h budget_trace: the
 // direct answer at 0), scored like a model's answers: how closely a trace made of the task's
 // whole reasoning blocks can keep to each budget. No model runs; accuracy is 1.
 std::vector<BudgetPoint> fitted_curve(const std::vector<Problem>& problems,

@@ -70,6 +70,12 @@ std::string fitted_completion(const Problem& problem, int64_t think_tokens) {
   return make_completion(fitted_trace(problem, think_tokens), problem.answer);
 }
 
+std::string budget_trace(const Problem& problem, int64_t budget) {
+  if (budget == 0) return "";
+  if (budget < 0) return problem.long_trace;
+  return fitted_trace(problem, budget);
+}
+
 int64_t count_tokens(absl::string_view text) {
   int64_t tokens = 0;
   size_t i = 0;

@@ -39,6 +39,9 @@ std::string direct_completion(const Problem& problem);
 std::string fitted_trace(const Problem& problem, int64_t think_tokens);
 // make_completion(fitted_trace(problem, think_tokens), answer).
 std::string fitted_completion(const Problem& problem, int64_t think_tokens);
+// The thinking a request for `budget` tokens learns: none for 0, the long trace without a budget
+// (-1), fitted_trace for a budget above 0.
+std::string budget_trace(const Problem& problem, int64_t budget);
 
 // Tokens of `text` under the character-level tokenizer: each of the four tags counts 1, every
 // other UTF-8 character (code point) 1; a stray byte that starts no character counts 1.

@@ -62,10 +62,7 @@ std::vector<std::string> sft_completions(SftTarget target, const RewardConfig& r
   const std::vector<EffortRequest> requests = ask_for_effort(reward, seed, first_key, problems);
   for (size_t i = 0; i < requests.size(); ++i) {
     const Problem& p = (*problems)[i];
-    const int64_t budget = requests[i].budget;
-    completions.push_back(budget == 0  ? direct_completion(p)
-                          : budget < 0 ? long_completion(p)
-                                       : fitted_completion(p, budget));
+    completions.push_back(make_completion(budget_trace(p, requests[i].budget), p.answer));
   }
   return completions;
 }

@@ -54,7 +54,7 @@ std::vector<EffortRequest> ask_for_effort(const RewardConfig& reward, uint64_t s
 // draws them, so SFT and RL prompts agree): a request for no thinking (budget 0) learns the
 // direct answer — one model for both, as Qwen3 fuses its thinking and non-thinking modes — one
 // without a budget (-1) the long trace, and a budget of B tokens the long trace's optional blocks
-// in order while they fit B (data/completion.h fitted_completion), so that every request starts
+// in order while they fit B (data/completion.h budget_trace), so that every request starts
 // from an answer that keeps it.
 std::vector<std::string> sft_completions(SftTarget target, const RewardConfig& reward,
                                          uint64_t seed, uint64_t first_key,
