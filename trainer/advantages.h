@@ -7,17 +7,9 @@
 #include <torch/types.h>
 #include <vector>
 
-namespace terse {
+#include "trainer/policy_loss_config.h"
 
-// How group-relative advantages are scaled after the group mean is subtracted.
-enum class AdvantageScale {
-  kStd,       // divide by the group's standard deviation (GRPO; Shao et al. 2024, §4.1.2)
-  kNone,      // keep the raw difference (Dr. GRPO; Liu et al. 2025, "Understanding R1-Zero-Like
-              // Training", §3.1: the std division biases updates toward easy and hard prompts)
-  kBatchStd,  // divide by the standard deviation of the centred values over the whole batch
-              // (REINFORCE++-baseline, Hu et al. 2025, arXiv 2501.03262; used by DLER, Liu et
-              // al. 2025, arXiv 2510.15110)
-};
+namespace terse {
 
 // A_i = (r_i - mean_g(r)) / (std_g(r) + eps) for sample i of group g, or r_i - mean_g(r) with
 // kNone. The std is the unbiased (n - 1) sample std; a group of one sample gets advantage 0.

@@ -7,7 +7,7 @@
 #include "core/config_visitor.h"
 #include "trainer/group_filter.h"
 #include "trainer/lr_schedule.h"
-#include "trainer/policy_loss.h"
+#include "trainer/policy_loss_config.h"
 #include "trainer/sft_config.h"
 
 namespace terse {

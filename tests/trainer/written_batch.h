@@ -1,6 +1,7 @@
 // A batch of completions written by hand, as if sampled: for tests of grading and scoring.
 #pragma once
 
+#include <ATen/ATen.h>
 #include <algorithm>
 #include <cstdint>
 #include <string>
