@@ -24,13 +24,17 @@ void DemoModesConfig::visit(ConfigVisitor& v) {
   v.field("sft_lr", sft_lr, "Its peak learning rate; cosine decay to a tenth of it.",
           Range::above(0));
   v.field("rl_steps", rl_steps,
-          "RL steps with the mode mixture (L1-Exact against each prompt's request); the other "
-          "settings are the demo's RL phase's (trainer.*, rollout.*).",
+          "RL steps with the mode mixture (demo.modes.penalty against each prompt's request); the "
+          "other settings are the demo's RL phase's (trainer.*, rollout.*).",
           Range::at_least(1));
-  v.field("alpha", alpha,
-          "L1-Exact's coefficient: reward 1[correct] - alpha * |budget - thinking tokens| (a "
-          "mode with budget -1 pays no length term).",
-          Range::at_least(0));
+  v.enum_field("penalty", penalty, penalty_kind_names(),
+               "The RL penalty against each request: l1_exact (reward 1[correct] - alpha * "
+               "|budget - L|, the budget as a target) or l1_max (1[correct] * clip(alpha * "
+               "(budget - L) + delta, 0, 1), the budget as a cap); L counts thinking tokens and a "
+               "mode with budget -1 pays no length term.");
+  v.field("alpha", alpha, "The L1 penalty's coefficient alpha.", Range::at_least(0));
+  v.field("delta", delta, "L1-Max's offset delta: the reward share of an answer exactly at budget.",
+          Range::between(0, 1));
   v.field("budget_min", budget_min,
           "Smallest numeric budget drawn for training prompts (\"Think for N tokens.\").",
           Range::at_least(0));
@@ -52,6 +56,11 @@ void DemoModesConfig::visit(ConfigVisitor& v) {
 }
 
 absl::Status DemoModesConfig::validate() const {
+  if (penalty != PenaltyKind::kL1Exact && penalty != PenaltyKind::kL1Max) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("`demo.modes.penalty` = ", penalty_kind_name(penalty),
+                     " scores no budget: use l1_exact or l1_max"));
+  }
   if (budget_min > budget_max) {
     return absl::InvalidArgumentError(absl::StrCat(
         "`demo.modes.budget_min` = ", budget_min,

@@ -13,15 +13,17 @@
 namespace terse {
 
 // `terse demo --modes`: from the demo's SFT model, an SFT that teaches every mode of `effort`
-// its start (trainer/sft_batch.h sft_completions), then RL with the L1-Exact penalty scoring
-// each sample against its own request; then every mode and a ladder of numeric budgets
-// evaluated on held-out problems.
+// its start (trainer/sft_batch.h sft_completions), then RL with an L1 penalty (L1-Exact or
+// L1-Max) scoring each sample against its own request; then every mode and a ladder of numeric
+// budgets evaluated on held-out problems.
 struct DemoModesConfig {
   int64_t sft_steps = 200;  // effort SFT steps from the demo's SFT model
   double sft_lr = 5e-4;     // its peak learning rate (cosine decay to a tenth)
   int64_t rl_steps = 80;    // RL steps with the mode mixture (trainer.* otherwise)
-  double alpha = 0.003;     // L1-Exact's α: reward 1[correct] − α·|budget − thinking tokens|
-  int64_t budget_min = 8;   // numeric budgets drawn for training prompts: budget_min..budget_max
+  PenaltyKind penalty = PenaltyKind::kL1Exact;  // l1_exact (budget as a target) or l1_max (cap)
+  double alpha = 0.003;    // L1's α: L1-Exact 1[correct] − α·|budget − L|, L1-Max below
+  double delta = 0.5;      // L1-Max's δ: 1[correct] · clip(α·(budget − L) + δ, 0, 1)
+  int64_t budget_min = 8;  // numeric budgets drawn for training prompts: budget_min..budget_max
   int64_t budget_max = 48;
   std::vector<int64_t> ladder = {0, 4, 8, 16, 32, 64, 128, 256};  // budgets evaluated
   int64_t eval_problems = 100;  // held-out problems per mode and per ladder budget

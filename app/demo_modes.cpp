@@ -15,14 +15,16 @@ namespace {
 namespace fs = std::filesystem;
 
 // `phase` with the modes of demo.modes: each prompt asks for one of them (or a numeric budget
-// in budget_min..budget_max), scored by L1-Exact on its thinking tokens.
+// in budget_min..budget_max), scored by demo.modes.penalty (L1-Exact or L1-Max) on its
+// thinking tokens.
 ExperimentConfig with_modes(ExperimentConfig phase) {
   const DemoModesConfig& modes = phase.demo.modes;
   phase.reward.effort = modes.effort;
   LengthPenaltyConfig& penalty = phase.reward.length_penalty;
   penalty = LengthPenaltyConfig{};
-  penalty.kind = PenaltyKind::kL1Exact;
+  penalty.kind = modes.penalty;
   penalty.alpha = modes.alpha;
+  penalty.l1.delta = modes.delta;
   penalty.unit = LengthUnit::kThinking;
   penalty.l1.target_min = modes.budget_min;
   penalty.l1.target_max = modes.budget_max;
@@ -39,12 +41,16 @@ ExperimentConfig modes_sft_phase(const ExperimentConfig& config, const fs::path&
   return phase;
 }
 
+}  // namespace
+
 ExperimentConfig modes_rl_phase(const ExperimentConfig& config, const fs::path& out) {
   ExperimentConfig phase = with_modes(phase_config(config, out, "modes_rl"));
   phase.model.path = (out / "modes_sft").string();
   phase.trainer.steps = config.demo.modes.rl_steps;
   return phase;
 }
+
+namespace {
 
 // Evaluates `problems`, each prompt carrying `request`, under `spec`.
 EvalResult ask(PhaseModel& loaded, std::vector<Problem> problems, const EffortConfig& effort,
@@ -275,13 +281,17 @@ void print_modes(const ModesSummary& s, std::ostream& console) {
         absl::StrCat(m.name, m.parallel > 1 ? absl::StrCat(" (", m.parallel, " lines)") : ""),
         m.accuracy, m.mean_tokens, m.mean_think_tokens);
   }
-  console << absl::StrFormat("\n  %8s %28s %26s %16s\n", "budget N", "modes model: acc  think  err",
-                             "SFT forced at N: acc  think", "fitted: think");
+  // Column groups over the columns they name; every field keeps its width up to 9999.9 tokens
+  // and a relative error of 999.99.
+  console << absl::StrFormat("\n  %8s   %-27s   %-19s   %12s\n", "", "modes model, asked N",
+                             "SFT, ended at N", "whole blocks")
+          << absl::StrFormat("  %8s   %8s  %8s  %7s   %8s  %9s   %12s\n", "budget N", "accuracy",
+                             "thinking", "error", "accuracy", "thinking", "thinking");
   for (size_t i = 0; i < s.budget_curve.size() && i < s.sft_forced.size() && i < s.fitted.size();
        ++i) {
     const BudgetPoint& a = s.budget_curve[i];
     const BudgetPoint& b = s.sft_forced[i];
-    console << absl::StrFormat("  %8d %17.3f %6.1f %4.2f %20.3f %6.1f %16.1f\n", a.budget,
+    console << absl::StrFormat("  %8d   %8.3f  %8.1f  %7.2f   %8.3f  %9.1f   %12.1f\n", a.budget,
                                a.accuracy, a.mean_think_tokens, a.adherence.relative_error,
                                b.accuracy, b.mean_think_tokens, s.fitted[i].mean_think_tokens);
   }

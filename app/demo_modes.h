@@ -55,6 +55,10 @@ struct ModesSummary {
 absl::Status train_modes(const ExperimentConfig& config, const std::filesystem::path& out,
                          ProcessGroup& group, std::ostream& console);
 
+// The modes' RL phase (modes_rl/ under `out`): the demo's RL settings from the effort SFT model,
+// demo.modes.rl_steps steps, each prompt's request scored by demo.modes.penalty.
+ExperimentConfig modes_rl_phase(const ExperimentConfig& config, const std::filesystem::path& out);
+
 // The held-out evaluation of the modes model and the baselines (run by one rank).
 absl::StatusOr<ModesSummary> evaluate_modes(const ExperimentConfig& config,
                                             const std::filesystem::path& out);
