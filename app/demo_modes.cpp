@@ -281,8 +281,8 @@ void print_modes(const ModesSummary& s, std::ostream& console) {
         absl::StrCat(m.name, m.parallel > 1 ? absl::StrCat(" (", m.parallel, " lines)") : ""),
         m.accuracy, m.mean_tokens, m.mean_think_tokens);
   }
-  // Column groups over the columns they name; every field keeps its width up to 9999.9 tokens
-  // and a relative error of 999.99.
+  // Column groups over the columns they name; every field keeps its width (a relative error
+  // up to 9999.99, as at budget 0 or 4 where a few tokens are many times the budget).
   console << absl::StrFormat("\n  %8s   %-27s   %-19s   %12s\n", "", "modes model, asked N",
                              "SFT, ended at N", "whole blocks")
           << absl::StrFormat("  %8s   %8s  %8s  %7s   %8s  %9s   %12s\n", "budget N", "accuracy",

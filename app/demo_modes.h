@@ -1,10 +1,11 @@
 // The reasoning-effort modes phase of `terse demo --modes`: from the demo's SFT model, an SFT
 // that gives every mode of demo.modes.effort its start (trainer/sft_batch.h sft_completions:
-// the direct answer, the long trace, or the blocks that fit a budget), then RL in which the
-// L1-Exact penalty scores each sample against its own request (Aggarwal & Welleck 2025, arXiv
-// 2503.04697), then a held-out evaluation of every mode and of a ladder of numeric budgets, beside
-// two baselines: the demo's SFT model forced to end its thinking at each budget, and the demo's
-// compressed model asked for nothing.
+// the direct answer, the long trace, or the blocks that fit a budget), then RL in which an L1
+// penalty (demo.modes.penalty: L1-Exact, the budget as a target, or L1-Max, as a cap) scores each
+// sample against its own request (Aggarwal & Welleck 2025, arXiv 2503.04697), then a held-out
+// evaluation of every mode and of a ladder of numeric budgets, beside two baselines: the demo's SFT
+// model forced to end its thinking at each budget, and the demo's compressed model asked for
+// nothing.
 #pragma once
 
 #include <filesystem>
