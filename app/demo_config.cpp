@@ -1,6 +1,7 @@
 #include "app/demo_config.h"
 
 #include "absl/strings/str_cat.h"
+#include "reward/length_target.h"
 
 namespace terse {
 
@@ -56,7 +57,7 @@ void DemoModesConfig::visit(ConfigVisitor& v) {
 }
 
 absl::Status DemoModesConfig::validate() const {
-  if (penalty != PenaltyKind::kL1Exact && penalty != PenaltyKind::kL1Max) {
+  if (!uses_length_target(penalty)) {
     return absl::InvalidArgumentError(
         absl::StrCat("`demo.modes.penalty` = ", penalty_kind_name(penalty),
                      " scores no budget: use l1_exact or l1_max"));

@@ -21,6 +21,7 @@
 #include "cli/input_lines.h"
 #include "core/process_group.h"
 #include "core/status.h"
+#include "reward/length_target.h"
 #include "reward/reward_composer.h"
 #include "trainer/rl_algorithm.h"
 
@@ -185,8 +186,7 @@ class RewardCommand : public Command {
  private:
   absl::StatusOr<std::vector<InputGroup>> read_input(const ExperimentConfig& config) const {
     TERSE_ASSIGN_OR_RETURN(const std::unique_ptr<InputLines> input, InputLines::open(input_));
-    const PenaltyKind kind = config.reward.length_penalty.kind;
-    const bool needs_budget = kind == PenaltyKind::kL1Exact || kind == PenaltyKind::kL1Max;
+    const bool needs_budget = uses_length_target(config.reward.length_penalty.kind);
     std::vector<InputGroup> groups;
     std::string line;
     while (input->next(line)) {
