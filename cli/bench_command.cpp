@@ -2,12 +2,14 @@
 // random weights, with the machine's matmul peak measured in the same run. `terse bench step`:
 // whole RL steps of the demo's configuration from a trained (SFT) model, split into rollout and
 // update.
+#include <ATen/ATen.h>
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <torch/torch.h>
+#include <torch/csrc/autograd/grad_mode.h>
+#include <torch/optim/adamw.h>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -24,6 +26,7 @@
 #include "models/hf_config.h"
 #include "models/mixed_precision.h"
 #include "rollout/sampling_engine.h"
+#include "trainer/grad_clip.h"
 #include "trainer/policy_loss.h"
 #include "trainer/rl_trainer.h"
 #include "trainer/training_setup.h"
@@ -193,7 +196,9 @@ void grpo_update(Transformer& model, torch::optim::AdamW& optimizer, const at::T
   in.advantages = advantages;
   in.mask = at::ones_like(logprobs);
   policy_loss(in, PolicyLossConfig{}, count_batch(in.mask, 1)).loss.backward();
-  torch::nn::utils::clip_grad_norm_(model->parameters(), 1.0);
+  std::vector<at::Tensor> grads;
+  for (const at::Tensor& p : model->parameters()) grads.push_back(p.grad());
+  clip_grad_norm(grads, 1.0);
   optimizer.step();
 }
 

@@ -1,11 +1,12 @@
 // `terse score --model DIR`: the log-probability a model gives each token of a sequence.
 // Input: one JSON array of token ids per line. Output: per line, a JSON array of
 // log p(token_t | tokens_<t) for t = 1.., float32 (one number fewer than the tokens).
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <torch/torch.h>
 #include <vector>
 
 #include "absl/strings/str_cat.h"

@@ -18,11 +18,28 @@ function(terse_target_settings target)
   endif()
 endfunction()
 
-# terse_torch_pch(TARGET): precompile the LibTorch headers this target includes most.
+# terse_torch_pch(TARGET): precompile <torch/torch.h> for a test target that includes most of it.
 function(terse_torch_pch target)
   if(TERSE_USE_PCH)
     target_precompile_headers(${target} PRIVATE <torch/torch.h>)
   endif()
+endfunction()
+
+# terse_precompile(TARGET {HEADERS header... | REUSE_FROM other} [SKIP source...]): parse the
+# HEADERS once for TARGET instead of once per source (or use OTHER's, built with the same flags).
+# The SKIP sources include none of them and compile without: loading a precompiled ATen (~300 MB)
+# costs a file that does not need it seconds. What it saves: bench/README.md ("A fresh machine").
+function(terse_precompile target)
+  if(NOT TERSE_USE_PCH)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "REUSE_FROM" "HEADERS;SKIP" ${ARGN})
+  if(ARG_REUSE_FROM)
+    target_precompile_headers(${target} REUSE_FROM ${ARG_REUSE_FROM})
+  else()
+    target_precompile_headers(${target} PRIVATE ${ARG_HEADERS})
+  endif()
+  set_source_files_properties(${ARG_SKIP} PROPERTIES SKIP_PRECOMPILE_HEADERS ON)
 endfunction()
 
 # terse_require_torch_free(TARGET): stops the configure step when TARGET links LibTorch, directly
