@@ -196,9 +196,7 @@ void grpo_update(Transformer& model, torch::optim::AdamW& optimizer, const at::T
   in.advantages = advantages;
   in.mask = at::ones_like(logprobs);
   policy_loss(in, PolicyLossConfig{}, count_batch(in.mask, 1)).loss.backward();
-  std::vector<at::Tensor> grads;
-  for (const at::Tensor& p : model->parameters()) grads.push_back(p.grad());
-  clip_grad_norm(grads, 1.0);
+  clip_grad_norm(defined_grads(model->parameters()), 1.0);
   optimizer.step();
 }
 

@@ -15,4 +15,12 @@ double clip_grad_norm(const std::vector<at::Tensor>& grads, double max_norm) {
   return norm;
 }
 
+std::vector<at::Tensor> defined_grads(const std::vector<at::Tensor>& parameters) {
+  std::vector<at::Tensor> grads;
+  for (const at::Tensor& p : parameters) {
+    if (p.grad().defined()) grads.push_back(p.grad());
+  }
+  return grads;
+}
+
 }  // namespace terse

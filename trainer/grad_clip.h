@@ -11,4 +11,8 @@ namespace terse {
 // of torch.nn.utils.clip_grad_norm_. Returns the norm before clipping (0 for no gradients).
 double clip_grad_norm(const std::vector<at::Tensor>& grads, double max_norm);
 
+// The gradients the last backward pass left on `parameters`, in order; parameters without one
+// are left out.
+std::vector<at::Tensor> defined_grads(const std::vector<at::Tensor>& parameters);
+
 }  // namespace terse

@@ -27,11 +27,7 @@ absl::StatusOr<bool> NonFiniteGuard::admit(double loss, double grad_norm, int64_
 absl::StatusOr<double> apply_update(torch::optim::Optimizer& optimizer,
                                     const std::vector<at::Tensor>& parameters, double max_grad_norm,
                                     double loss, int64_t step, NonFiniteGuard& guard) {
-  std::vector<at::Tensor> grads;
-  for (const at::Tensor& p : parameters) {
-    if (p.grad().defined()) grads.push_back(p.grad());
-  }
-  const double grad_norm = clip_grad_norm(grads, max_grad_norm);
+  const double grad_norm = clip_grad_norm(defined_grads(parameters), max_grad_norm);
   TERSE_ASSIGN_OR_RETURN(const bool finite, guard.admit(loss, grad_norm, step));
   if (finite) {
     optimizer.step();

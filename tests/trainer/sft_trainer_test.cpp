@@ -243,6 +243,18 @@ TEST_CASE("global gradient-norm clipping by hand", "[sft]") {
   CHECK(clip_grad_norm({}, 1.0) == 0.0);
 }
 
+TEST_CASE("defined_grads keeps the gradients a backward pass left, in order", "[sft]") {
+  // d(2a + 3b)/da = 2, d/db = 3; c takes no part, so it has no gradient.
+  const at::Tensor a = torch::ones({1}, torch::requires_grad());
+  const at::Tensor b = torch::ones({1}, torch::requires_grad());
+  const at::Tensor c = torch::ones({1}, torch::requires_grad());
+  (2 * a + 3 * b).sum().backward();
+  const std::vector<at::Tensor> grads = defined_grads({a, c, b});
+  REQUIRE(grads.size() == 2);
+  CHECK(grads[0].item<double>() == 2.0);
+  CHECK(grads[1].item<double>() == 3.0);
+}
+
 TEST_CASE("epoch sampler: permutations per epoch, resumable from its cursor", "[sft]") {
   EpochSampler sampler(5, 11);
   std::vector<int64_t> first = sampler.next(5);
