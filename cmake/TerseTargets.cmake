@@ -18,13 +18,6 @@ function(terse_target_settings target)
   endif()
 endfunction()
 
-# terse_torch_pch(TARGET): precompile <torch/torch.h> for a test target that includes most of it.
-function(terse_torch_pch target)
-  if(TERSE_USE_PCH)
-    target_precompile_headers(${target} PRIVATE <torch/torch.h>)
-  endif()
-endfunction()
-
 # terse_precompile(TARGET {HEADERS header... | REUSE_FROM other} [SKIP source...]): parse the
 # HEADERS once for TARGET instead of once per source (or use OTHER's, built with the same flags).
 # The SKIP sources include none of them and compile without: loading a precompiled ATen (~300 MB)
