@@ -124,7 +124,7 @@ absl::StatusOr<DemoSummary> run_demo(const ExperimentConfig& config, const fs::p
   const DemoConfig& demo = config.demo;
   const ExperimentConfig sft =
       sft_phase(config, out, kSftPhase, SftTarget::kLong, demo.sft_steps, demo.sft_lr);
-  const ExperimentConfig direct = sft_phase(config, out, "no_reasoning", SftTarget::kDirect,
+  const ExperimentConfig direct = sft_phase(config, out, kNoReasoningPhase, SftTarget::kDirect,
                                             demo.no_reasoning_steps, demo.no_reasoning_lr);
   ExperimentConfig rl = phase_config(config, out, kRlPhase);
   rl.model.path = (out / kSftPhase).string();
@@ -143,8 +143,10 @@ absl::StatusOr<DemoSummary> run_demo(const ExperimentConfig& config, const fs::p
   if (!main) return summary;
 
   console << "evaluating on " << demo.eval_problems << " held-out problems" << std::endl;
-  TERSE_ASSIGN_OR_RETURN(summary.sft, evaluate_phase(sft));
-  TERSE_ASSIGN_OR_RETURN(summary.no_reasoning, evaluate_phase(direct));
+  // Every phase's model is evaluated with model.compute_dtype, however it was trained.
+  TERSE_ASSIGN_OR_RETURN(summary.sft, evaluate_phase(phase_config(config, out, kSftPhase)));
+  TERSE_ASSIGN_OR_RETURN(summary.no_reasoning,
+                         evaluate_phase(phase_config(config, out, kNoReasoningPhase)));
   TERSE_ASSIGN_OR_RETURN(summary.rl, evaluate_phase(rl));
   summary.compression =
       summary.rl.mean_tokens > 0 ? summary.sft.mean_tokens / summary.rl.mean_tokens : 0.0;

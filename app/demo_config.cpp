@@ -98,6 +98,11 @@ void DemoConfig::visit(ConfigVisitor& v) {
   v.field("curve_problems", curve_problems,
           "Held-out problems decoded at each SFT evaluation for the accuracy and length curves.",
           Range::at_least(0));
+  v.field("sft_bf16", sft_bf16,
+          "Train the SFT phases (the long traces, the no-reasoning baseline, the modes' effort "
+          "SFT) with bf16 block products where the hardware multiplies bf16 natively, as "
+          "model.compute_dtype=auto does, whatever model.compute_dtype says; the RL phases and "
+          "every evaluation keep model.compute_dtype.");
   v.section("modes", modes, "The reasoning-effort modes phase of `terse demo --modes`.");
 }
 

@@ -46,6 +46,7 @@ struct DemoConfig {
   double no_reasoning_lr = 6e-3;     // its peak learning rate
   int64_t eval_problems = 200;       // held-out problems of the before/after table (greedy)
   int64_t curve_problems = 32;       // held-out problems decoded at each SFT evaluation
+  bool sft_bf16 = false;             // SFT phases with compute_dtype auto (RL as configured)
   DemoModesConfig modes;
 
   void visit(ConfigVisitor& v);

@@ -54,6 +54,7 @@ ExperimentConfig sft_phase(const ExperimentConfig& config, const fs::path& out,
   t.keep_checkpoints = 1;
   t.sft.target = target;
   t.sft.eval_generate = demo.curve_problems;
+  if (demo.sft_bf16) phase.model.compute_dtype = ComputeDType::kAuto;
   return phase;
 }
 

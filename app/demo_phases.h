@@ -18,8 +18,10 @@
 
 namespace terse {
 
-// The run directories of the long-reasoning SFT phase and the RL phase under the demo's.
+// The run directories of the long-reasoning SFT phase, the no-reasoning baseline and the RL
+// phase under the demo's.
 inline constexpr char kSftPhase[] = "sft";
+inline constexpr char kNoReasoningPhase[] = "no_reasoning";
 inline constexpr char kRlPhase[] = "rl";
 
 // `config` as the phase `name` under `out`: resumed when its run directory exists.
@@ -27,7 +29,8 @@ ExperimentConfig phase_config(const ExperimentConfig& config, const std::filesys
                               const std::string& name);
 
 // An SFT phase on `target` completions: `steps` steps at peak rate `lr` with cosine decay to a
-// tenth, evaluated and saved every demo.sft_eval_every steps.
+// tenth, evaluated and saved every demo.sft_eval_every steps; with bf16 products where the
+// hardware has them when demo.sft_bf16 is set.
 ExperimentConfig sft_phase(const ExperimentConfig& config, const std::filesystem::path& out,
                            const std::string& name, SftTarget target, int64_t steps, double lr);
 

@@ -203,5 +203,21 @@ TEST_CASE("demo.ranks makes terse demo start its own ranks", "[demo][dp]") {
   CHECK_FALSE(std::filesystem::exists(dir / "bad"));
 }
 
+TEST_CASE("demo.sft_bf16 trains the SFT phases with auto products and RL as configured", "[demo]") {
+  TempDir dir;
+  const auto result = testing::run_command(
+      testing::terse_command("demo --out " + (dir / "demo").string() + kTinyDemo +
+                             " demo.sft_bf16=true demo.no_reasoning_steps=1"));
+  INFO(result.out << result.err);
+  REQUIRE(result.exit_code == 0);
+  for (const char* phase : {"sft", "no_reasoning"}) {
+    INFO(phase);
+    CHECK_THAT(testing::read_file(dir / "demo" / phase / "config.yaml"),
+               Catch::Contains("compute_dtype: auto"));
+  }
+  CHECK_THAT(testing::read_file(dir / "demo/rl/config.yaml"),
+             Catch::Contains("compute_dtype: float32"));
+}
+
 }  // namespace
 }  // namespace terse
